@@ -1,0 +1,1 @@
+"""Clinical records. One module per area; everything is re-exported here."""

@@ -1,0 +1,126 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+
+from .models import AuditEvent, Client, EmergencyContact, Practice, Therapist, User
+
+
+@admin.register(Practice)
+class PracticeAdmin(admin.ModelAdmin):
+    list_display = ["name", "timezone", "currency", "country", "created_at"]
+    search_fields = ["name"]
+    list_filter = ["currency", "country"]
+    readonly_fields = ["id", "created_at", "updated_at"]
+
+
+class PracticeUserCreationForm(UserCreationForm):
+    class Meta:
+        model = User
+        fields = ["email"]
+
+
+class PracticeUserChangeForm(UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    form = PracticeUserChangeForm
+    add_form = PracticeUserCreationForm
+    ordering = ["email"]
+    list_display = ["email", "full_name", "role", "practice", "is_active", "is_staff", "last_login"]
+    list_filter = ["role", "is_active", "is_staff", "practice"]
+    list_select_related = ["practice"]
+    search_fields = ["email", "first_name", "last_name"]
+    autocomplete_fields = ["practice"]
+    readonly_fields = ["id", "last_login", "date_joined"]
+    fieldsets = [
+        (None, {"fields": ["id", "email", "password"]}),
+        ("Person", {"fields": ["first_name", "last_name", "role", "practice"]}),
+        ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        ("Dates", {"fields": ["last_login", "date_joined"]}),
+    ]
+    add_fieldsets = [
+        (
+            None,
+            {
+                "classes": ["wide"],
+                "fields": ["email", "first_name", "last_name", "role", "practice", "password1", "password2"],
+            },
+        )
+    ]
+
+
+@admin.register(Therapist)
+class TherapistAdmin(admin.ModelAdmin):
+    list_display = ["user", "license_number", "created_at"]
+    search_fields = ["user__email", "user__first_name", "user__last_name", "license_number"]
+    list_filter = ["user__practice"]
+    list_select_related = ["user"]
+    autocomplete_fields = ["user"]
+    readonly_fields = ["id", "created_at", "updated_at"]
+
+
+class EmergencyContactInline(admin.StackedInline):
+    model = EmergencyContact
+    extra = 0
+    readonly_fields = ["created_at", "updated_at"]
+
+
+@admin.register(Client)
+class ClientAdmin(admin.ModelAdmin):
+    list_display = ["full_name", "email", "phone", "status", "practice", "created_at"]
+    list_filter = ["status", "practice"]
+    list_select_related = ["practice"]
+    search_fields = ["first_name", "last_name", "email"]
+    autocomplete_fields = ["practice", "therapists"]
+    readonly_fields = ["id", "created_at", "updated_at"]
+    inlines = [EmergencyContactInline]
+
+
+@admin.register(EmergencyContact)
+class EmergencyContactAdmin(admin.ModelAdmin):
+    list_display = ["name", "relationship", "phone", "client"]
+    search_fields = ["name", "client__first_name", "client__last_name"]
+    list_select_related = ["client"]
+    list_filter = ["client__practice"]
+    autocomplete_fields = ["client"]
+    readonly_fields = ["id", "created_at", "updated_at"]
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """The audit trail, read-only: nobody adds, edits or deletes entries here."""
+
+    list_display = [
+        "created_at",
+        "practice",
+        "sequence",
+        "actor",
+        "action",
+        "record_type",
+        "record_id",
+        "client",
+        "ip_address",
+    ]
+    list_filter = ["action", "record_type", "practice", "actor", ("created_at", admin.DateFieldListFilter)]
+    list_select_related = ["practice", "actor", "client"]
+    search_fields = ["record_id", "actor__email", "client__first_name", "client__last_name"]
+    autocomplete_fields = ["actor", "client"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    ordering = ["-created_at", "-sequence"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,2 @@
+"""API conventions shared by every app: envelope, errors, pagination, permissions,
+throttles and the OpenAPI schema that describes them."""

@@ -1,0 +1,190 @@
+"""Domain errors and the one exception handler that turns every error into the envelope:
+
+    {"success": false, "statusCode": 400, "code": "validation_error",
+     "message": "...", "errors": [{"field": "feeAmount", "message": "..."}]}
+
+Services raise the domain errors below with a stable ``code``; views never build error
+responses by hand."""
+
+import logging
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
+from rest_framework import exceptions, status
+from rest_framework.response import Response
+
+from .envelope import Envelope
+
+logger = logging.getLogger("practice.api")
+
+
+class DomainError(Exception):
+    """A business rule said no. ``code`` is stable and machine-readable; ``data`` carries
+    context the client needs (for example the record that already exists)."""
+
+    status_code = status.HTTP_400_BAD_REQUEST
+    default_code = "bad_request"
+    default_message = "The request could not be processed."
+
+    def __init__(
+        self,
+        code: str | None = None,
+        message: str | None = None,
+        *,
+        data: Any = None,
+        errors: list[dict[str, str]] | None = None,
+    ) -> None:
+        self.code = code or self.default_code
+        self.message = message or self.default_message
+        self.data = data
+        self.errors = errors or []
+        super().__init__(self.message)
+
+
+class ValidationFailed(DomainError):
+    default_code = "validation_error"
+    default_message = "The request contains invalid data."
+
+    @classmethod
+    def for_field(cls, field: str, message: str, code: str | None = None) -> "ValidationFailed":
+        return cls(code, message, errors=[{"field": camelize_path(field), "message": message}])
+
+
+class NotFoundError(DomainError):
+    status_code = status.HTTP_404_NOT_FOUND
+    default_code = "not_found"
+    default_message = "Not found."
+
+
+class PermissionDeniedError(DomainError):
+    status_code = status.HTTP_403_FORBIDDEN
+    default_code = "permission_denied"
+    default_message = "You do not have permission to perform this action."
+
+
+class ConflictError(DomainError):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+    default_message = "The request conflicts with the current state of the resource."
+
+
+class PayloadTooLarge(exceptions.APIException):
+    status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+    default_detail = "The request body is too large."
+
+
+def camelize_path(path: str) -> str:
+    """``goals.0.target_date`` -> ``goals.0.targetDate``."""
+    return ".".join(camelize_re.sub(underscore_to_camel, part) for part in path.split("."))
+
+
+def flatten_errors(detail: Any, prefix: str = "") -> list[dict[str, str]]:
+    """Turn DRF's nested error detail into ``[{field, message}]`` with dotted camelCase
+    paths; errors not tied to a field carry ``field: null``."""
+    if isinstance(detail, dict):
+        items: list[dict[str, str]] = []
+        for key, value in detail.items():
+            if key in ("non_field_errors", "__all__"):
+                items.extend(flatten_errors(value, prefix))
+            else:
+                items.extend(flatten_errors(value, f"{prefix}.{key}" if prefix else str(key)))
+        return items
+    if isinstance(detail, list):
+        if all(not isinstance(item, (dict, list)) for item in detail):
+            return [{"field": camelize_path(prefix) if prefix else None, "message": str(m)} for m in detail]
+        items = []
+        for index, item in enumerate(detail):
+            if item in ({}, [], None):
+                continue
+            items.extend(flatten_errors(item, f"{prefix}.{index}" if prefix else str(index)))
+        return items
+    return [{"field": camelize_path(prefix) if prefix else None, "message": str(detail)}]
+
+
+def error_envelope(status_code: int, code: str, message: str, errors: list | None = None, data: Any = None) -> Envelope:
+    body = Envelope(success=False, statusCode=status_code, code=code, message=message, errors=errors or [])
+    if data is not None:
+        body["data"] = data
+    return body
+
+
+_API_CODES = {
+    exceptions.NotAuthenticated: "not_authenticated",
+    exceptions.AuthenticationFailed: "authentication_failed",
+    exceptions.PermissionDenied: "permission_denied",
+    exceptions.NotFound: "not_found",
+    exceptions.MethodNotAllowed: "method_not_allowed",
+    exceptions.NotAcceptable: "not_acceptable",
+    exceptions.UnsupportedMediaType: "unsupported_media_type",
+    exceptions.Throttled: "throttled",
+    exceptions.ParseError: "parse_error",
+}
+
+
+def _api_exception_code(exc: exceptions.APIException) -> str:
+    for klass, code in _API_CODES.items():
+        if isinstance(exc, klass):
+            detail_code = exc.get_codes()
+            # simplejwt says *why* a token failed (token_not_valid, user_inactive, ...).
+            if isinstance(detail_code, str) and klass is exceptions.AuthenticationFailed:
+                return detail_code if detail_code != "authentication_failed" else code
+            if isinstance(detail_code, dict) and "code" in exc.detail:
+                return str(exc.detail["code"])
+            return code
+    return exc.default_code if isinstance(exc.default_code, str) else "error"
+
+
+def _api_exception_message(exc: exceptions.APIException) -> str:
+    detail = exc.detail
+    if isinstance(detail, dict):
+        return str(detail.get("detail") or exc.default_detail)
+    if isinstance(detail, list):
+        return str(detail[0]) if detail else str(exc.default_detail)
+    return str(detail)
+
+
+def api_exception_handler(exc: Exception, context: dict) -> Response:
+    """The single place where errors become responses (REST_FRAMEWORK.EXCEPTION_HANDLER)."""
+    # Imported here: rest_framework.views loads the API settings, which import this module.
+    from rest_framework.views import set_rollback
+
+    headers: dict[str, str] = {}
+    if isinstance(exc, DomainError):
+        body = error_envelope(exc.status_code, exc.code, exc.message, exc.errors, exc.data)
+    elif isinstance(exc, DjangoValidationError):
+        errors = flatten_errors(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
+        body = error_envelope(400, "validation_error", "The request contains invalid data.", errors)
+    elif isinstance(exc, exceptions.ValidationError):
+        errors = flatten_errors(exc.detail)
+        message = "The request contains invalid data."
+        if len(errors) == 1:
+            message = errors[0]["message"]
+        body = error_envelope(400, "validation_error", message, errors)
+    elif isinstance(exc, Http404):
+        body = error_envelope(404, "not_found", "Not found.")
+    elif isinstance(exc, DjangoPermissionDenied):
+        body = error_envelope(403, "permission_denied", PermissionDeniedError.default_message)
+    elif isinstance(exc, RequestDataTooBig):
+        body = error_envelope(413, PayloadTooLarge.default_code, str(PayloadTooLarge.default_detail))
+    elif isinstance(exc, exceptions.APIException):
+        if getattr(exc, "auth_header", None):
+            headers["WWW-Authenticate"] = exc.auth_header
+        if getattr(exc, "wait", None):
+            headers["Retry-After"] = str(int(exc.wait))
+        body = error_envelope(exc.status_code, _api_exception_code(exc), _api_exception_message(exc))
+    else:
+        logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)
+        body = error_envelope(500, "server_error", "An unexpected error occurred.")
+    set_rollback()
+    return Response(body, status=body["statusCode"], headers=headers)
+
+
+class AuthenticationError(DomainError):
+    status_code = status.HTTP_401_UNAUTHORIZED
+    default_code = "authentication_failed"
+    default_message = "Authentication failed."

@@ -1,0 +1,21 @@
+from urllib.parse import unquote_to_bytes
+
+from django.http import HttpResponse
+
+from .exceptions import error_envelope
+from .renderers import render_error_json
+
+
+class RejectNullBytesMiddleware:
+    """A NUL byte in the path or query string is never legitimate and PostgreSQL cannot
+    store it in text: answer 400 before anything else sees the request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        raw_query = request.META.get("QUERY_STRING", "")
+        if "\x00" in request.path or b"\x00" in unquote_to_bytes(raw_query):
+            body = error_envelope(400, "invalid_request", "The request contains a NUL character.")
+            return HttpResponse(render_error_json(body), status=400, content_type="application/json")
+        return self.get_response(request)

@@ -1,0 +1,99 @@
+import math
+
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import BasePagination
+
+from .envelope import Envelope
+
+
+def _positive_int(raw: str | None, name: str, default: int) -> int:
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except (TypeError, ValueError):
+        raise ValidationError({name: [f"A positive whole number is required, not {raw[:20]!r}."]}) from None
+    if value < 1:
+        raise ValidationError({name: ["Must be 1 or more."]})
+    return value
+
+
+class PagePagination(BasePagination):
+    """``?page=1&limit=20``: limit defaults to 20 and is capped at 100; a page past the
+    end is an empty page (with the real total), never an error."""
+
+    default_limit = 20
+    max_limit = 100
+    max_page = 10_000_000
+
+    def paginate_queryset(self, queryset, request, view=None):
+        self.limit = min(_positive_int(request.query_params.get("limit"), "limit", self.default_limit), self.max_limit)
+        self.page = min(_positive_int(request.query_params.get("page"), "page", 1), self.max_page)
+        self.total = len(queryset) if isinstance(queryset, list) else queryset.count()
+        offset = (self.page - 1) * self.limit
+        if offset >= self.total:
+            return []
+        return list(queryset[offset : offset + self.limit])
+
+    def get_paginated_response(self, data):
+        from rest_framework.response import Response
+
+        return Response(self.get_envelope(data))
+
+    def get_envelope(self, data) -> Envelope:
+        total_pages = math.ceil(self.total / self.limit) if self.total else 0
+        return Envelope(
+            success=True,
+            data=data,
+            pagination={
+                "page": self.page,
+                "limit": self.limit,
+                "total": self.total,
+                "totalPages": total_pages,
+                "hasNext": self.page < total_pages,
+                "hasPrev": self.page > 1,
+            },
+        )
+
+    def get_paginated_response_schema(self, schema):
+        return {
+            "type": "object",
+            "required": ["success", "data", "pagination"],
+            "properties": {
+                "success": {"type": "boolean", "enum": [True]},
+                "data": schema,
+                "pagination": {
+                    "type": "object",
+                    "required": ["page", "limit", "total", "totalPages", "hasNext", "hasPrev"],
+                    "properties": {
+                        "page": {"type": "integer", "minimum": 1},
+                        "limit": {"type": "integer", "minimum": 1, "maximum": self.max_limit},
+                        "total": {"type": "integer", "minimum": 0},
+                        "totalPages": {"type": "integer", "minimum": 0},
+                        "hasNext": {"type": "boolean"},
+                        "hasPrev": {"type": "boolean"},
+                    },
+                },
+            },
+        }
+
+    def get_schema_operation_parameters(self, view):
+        return [
+            {
+                "name": "page",
+                "required": False,
+                "in": "query",
+                "description": "Page number, from 1.",
+                "schema": {"type": "integer", "minimum": 1, "maximum": self.max_page},
+            },
+            {
+                "name": "limit",
+                "required": False,
+                "in": "query",
+                "description": (
+                    f"Items per page (default {self.default_limit}, at most {self.max_limit}; "
+                    "larger values are capped)."
+                ),
+                "schema": {"type": "integer", "minimum": 1},
+            },
+        ]

@@ -1,0 +1,32 @@
+import json
+
+from django.conf import settings
+from djangorestframework_camel_case.util import underscoreize
+from rest_framework.exceptions import ParseError
+from rest_framework.parsers import JSONParser
+
+from .exceptions import PayloadTooLarge
+
+
+def _reject_constant(value: str):
+    raise ValueError(f"{value} is not valid JSON")
+
+
+class CamelCaseJSONParser(JSONParser):
+    """Parses strict JSON (no NaN/Infinity) and turns camelCase keys into snake_case.
+
+    DRF reads the body as a stream, which bypasses Django's DATA_UPLOAD_MAX_MEMORY_SIZE,
+    so the limit is enforced here: a larger body is a 413, whatever Content-Length says."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        parser_context = parser_context or {}
+        encoding = parser_context.get("encoding", settings.DEFAULT_CHARSET)
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        raw = stream.read(limit + 1) if limit is not None else stream.read()
+        if limit is not None and len(raw) > limit:
+            raise PayloadTooLarge()
+        try:
+            data = json.loads(raw.decode(encoding), parse_constant=_reject_constant)
+        except (ValueError, UnicodeDecodeError, RecursionError) as exc:
+            raise ParseError(f"JSON parse error - {exc}") from exc
+        return underscoreize(data)

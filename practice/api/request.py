@@ -1,0 +1,12 @@
+from django.conf import settings
+
+
+def client_ip(request) -> str | None:
+    """The caller's IP address. Behind ``TRUSTED_PROXY_COUNT`` reverse proxies the address
+    is taken from X-Forwarded-For (counted from the right, so clients cannot spoof it)."""
+    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    if proxies:
+        forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if part.strip()]
+        if len(forwarded) >= proxies:
+            return forwarded[-proxies]
+    return request.META.get("REMOTE_ADDR") or None

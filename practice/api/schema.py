@@ -1,0 +1,68 @@
+"""OpenAPI generation that describes the real responses: payloads wrapped in the success
+envelope, lists in the paginated envelope, and the error envelope for every error status
+an operation can answer."""
+
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.plumbing import ResolvedComponent
+
+from .serializers import ErrorEnvelopeSerializer
+
+_ERROR_DESCRIPTIONS = {
+    "400": "Invalid input (validation_error, parse_error, invalid_request).",
+    "401": "Missing, invalid or expired credentials.",
+    "403": "Visible to the caller, but the action is not allowed.",
+    "404": "Does not exist or is not visible to the caller.",
+    "405": "Method not allowed.",
+    "409": "Conflicts with the current state.",
+    "413": "Request body too large.",
+    "415": "Unsupported media type (send application/json).",
+    "429": "Too many requests; see Retry-After.",
+}
+
+
+class EnvelopeAutoSchema(AutoSchema):
+    #: Error statuses every operation may answer; views add others (409) with extend_schema.
+    common_error_statuses = ("400", "401", "403", "404", "405", "429")
+    body_error_statuses = ("413", "415")
+
+    def _is_enveloped(self, serializer) -> bool:
+        return bool(getattr(serializer, "is_envelope", False))
+
+    def _get_response_for_code(self, serializer, status_code, media_types=None, direction="response"):
+        response = super()._get_response_for_code(serializer, status_code, media_types, direction)
+        if not ("200" <= str(status_code) < "300") or "content" not in response:
+            return response
+        inner = getattr(serializer, "response", serializer)  # OpenApiResponse
+        if self._is_enveloped(inner) or (self._is_list_view(inner) and self._get_paginator()):
+            return response
+        for media in response["content"].values():
+            payload = media["schema"]
+            media["schema"] = {
+                "type": "object",
+                "required": ["success", "data"],
+                "properties": {
+                    "success": {"type": "boolean", "enum": [True]},
+                    "data": payload,
+                    "message": {"type": "string"},
+                },
+            }
+        return response
+
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        statuses = list(self.common_error_statuses)
+        if self.method in ("POST", "PUT", "PATCH"):
+            statuses += self.body_error_statuses
+        component = self._error_component()
+        for status_code in statuses:
+            if status_code not in responses:
+                responses[status_code] = {
+                    "content": {"application/json": {"schema": component.ref}},
+                    "description": _ERROR_DESCRIPTIONS[status_code],
+                }
+            elif not responses[status_code].get("description"):
+                responses[status_code]["description"] = _ERROR_DESCRIPTIONS.get(status_code, "")
+        return responses
+
+    def _error_component(self) -> ResolvedComponent:
+        return self.resolve_serializer(ErrorEnvelopeSerializer, "response")

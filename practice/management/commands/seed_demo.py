@@ -1,0 +1,52 @@
+import importlib
+import random
+
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from practice import demo
+
+# Each app contributes its demo data through ``<app>.demo.seed(ctx)`` (and removes it in
+# ``<app>.demo.reset()``); they run in this order, and reset in reverse.
+SEEDERS = ["practice.demo"]
+
+LOGINS = [
+    ("staff@demo.example", "staff, Demo Practice (admin too)"),
+    ("therapist1@demo.example", "therapist, Demo Practice"),
+    ("therapist2@demo.example", "therapist, Demo Practice"),
+    ("therapist3@demo.example", "therapist, Demo Practice"),
+    ("therapist@other.example", "therapist, Other Practice"),
+]
+
+
+class Command(BaseCommand):
+    help = "Create the deterministic demo practices, people and records (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--reset", action="store_true", help="Delete the demo data and build it again.")
+        parser.add_argument("--password", default="demo-password", help="Password for every demo login.")
+        parser.add_argument("--seed", type=int, default=20260101, help="Random seed (same seed, same data).")
+
+    def handle(self, *args, reset: bool, password: str, seed: int, **options):
+        modules = [importlib.import_module(name) for name in SEEDERS]
+        with transaction.atomic():
+            if reset:
+                for module in reversed(modules):
+                    module.reset()
+                self.stdout.write("Removed the existing demo data.")
+            if demo.is_seeded():
+                self.stdout.write("Demo data is already present (use --reset to rebuild it).")
+            else:
+                now = timezone.now()
+                ctx = demo.DemoContext(
+                    rng=random.Random(seed), password=password, now=now, today=timezone.localdate(now)
+                )
+                for module in modules:
+                    module.seed(ctx)
+                for line in ctx.log:
+                    self.stdout.write(f"  {line}")
+                self.stdout.write(self.style.SUCCESS("Demo data created."))
+        self.stdout.write(f"Demo logins (password: {password}):")
+        for email, what in LOGINS:
+            self.stdout.write(f"  {email:28} {what}")

@@ -1,0 +1,236 @@
+"""Core domain: the practice (tenant), its users, therapists, clients and emergency contacts,
+and the tamper-evident audit trail every clinical read and write goes through."""
+
+import uuid
+import zoneinfo
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from phonenumber_field.modelfields import PhoneNumberField
+
+
+def validate_timezone(value: str) -> None:
+    if value not in zoneinfo.available_timezones():
+        raise ValidationError(f"{value!r} is not an IANA time zone.")
+
+
+class TimeStampedModel(models.Model):
+    """UUID primary key (the public id) plus creation and update timestamps."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        abstract = True
+
+
+class Practice(TimeStampedModel):
+    name = models.CharField(max_length=200)
+    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    currency = models.CharField(max_length=3, default="EUR", help_text="ISO 4217 code.")
+    country = models.CharField(
+        max_length=2, default="NL", help_text="ISO 3166 code; the default region for phone numbers."
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tzinfo(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+class UserManager(BaseUserManager):
+    use_in_migrations = True
+
+    def _create_user(self, email: str, password: str | None, **extra):
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **extra)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_user(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", False)
+        extra.setdefault("is_superuser", False)
+        return self._create_user(email, password, **extra)
+
+    def create_superuser(self, email: str, password: str | None = None, **extra):
+        extra.setdefault("is_staff", True)
+        extra.setdefault("is_superuser", True)
+        extra.setdefault("role", User.Role.STAFF)
+        return self._create_user(email, password, **extra)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """A person who signs in: a therapist or a member of the practice staff.
+
+    ``is_staff`` is Django's flag for admin access; ``role`` is the practice role."""
+
+    class Role(models.TextChoices):
+        THERAPIST = "therapist", "Therapist"
+        STAFF = "staff", "Staff"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    email = models.EmailField(unique=True)
+    first_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    role = models.CharField(max_length=16, choices=Role.choices, default=Role.THERAPIST)
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="users", null=True, blank=True)
+    is_active = models.BooleanField(default=True)
+    is_staff = models.BooleanField(default=False, help_text="May sign in to the admin.")
+    date_joined = models.DateTimeField(default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS: list[str] = []
+
+    class Meta:
+        ordering = ["last_name", "first_name", "email"]
+        indexes = [models.Index(fields=["practice", "role"])]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def is_therapist(self) -> bool:
+        return self.role == self.Role.THERAPIST
+
+    @property
+    def is_practice_staff(self) -> bool:
+        return self.role == self.Role.STAFF
+
+
+class Therapist(TimeStampedModel):
+    """Professional profile of a therapist user. Everywhere in the API a therapist is
+    identified by their user id."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="therapist_profile")
+    license_number = models.CharField(max_length=64, blank=True)
+    specialties = models.JSONField(default=list, blank=True)
+    bio = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return str(self.user)
+
+
+class Client(TimeStampedModel):
+    class Status(models.TextChoices):
+        ACTIVE = "active", "Active"
+        WAITLIST = "waitlist", "Waitlist"
+        INACTIVE = "inactive", "Inactive"
+        DISCHARGED = "discharged", "Discharged"
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="clients")
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    email = models.EmailField(blank=True)
+    phone = PhoneNumberField(blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    profile_photo_url = models.URLField(max_length=500, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    therapists = models.ManyToManyField(
+        User,
+        related_name="assigned_clients",
+        blank=True,
+        limit_choices_to={"role": User.Role.THERAPIST},
+        help_text="The therapists assigned to this client; only they read clinical records.",
+    )
+
+    class Meta:
+        ordering = ["last_name", "first_name"]
+        indexes = [
+            models.Index(fields=["practice", "status"]),
+            models.Index(Lower("last_name"), "practice", name="client_practice_lastname_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class EmergencyContact(TimeStampedModel):
+    client = models.OneToOneField(Client, on_delete=models.CASCADE, related_name="emergency_contact")
+    name = models.CharField(max_length=200)
+    relationship = models.CharField(max_length=100, blank=True)
+    phone = PhoneNumberField()
+    alternate_phone = PhoneNumberField(blank=True)
+    email = models.EmailField(blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.relationship})" if self.relationship else self.name
+
+
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise PermissionError("Audit entries are never edited.")
+
+    def delete(self):
+        raise PermissionError("Audit entries are never deleted.")
+
+
+class AuditEvent(models.Model):
+    """One read or change of clinical data, or one no-show/fee.
+
+    Entries form one hash chain per practice: ``hash`` covers the entry's own fields and
+    the previous entry's hash, so editing or removing a row breaks every later link
+    (``manage.py verify_audit_trail``). Field *names* that changed are kept, never values."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", "View"
+        CREATE = "create", "Create"
+        UPDATE = "update", "Update"
+        DELETE = "delete", "Delete"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="audit_events")
+    sequence = models.PositiveBigIntegerField(help_text="Position in the practice's chain.")
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="audit_events", null=True, blank=True)
+    action = models.CharField(max_length=16, choices=Action.choices)
+    record_type = models.CharField(max_length=64)
+    record_id = models.CharField(max_length=64)
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="audit_events", null=True, blank=True)
+    ip_address = models.GenericIPAddressField(null=True, blank=True)
+    changed_fields = models.JSONField(default=list, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    prev_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["practice", "-sequence"]
+        constraints = [models.UniqueConstraint(fields=["practice", "sequence"], name="audit_practice_sequence_uniq")]
+        indexes = [
+            models.Index(fields=["client", "created_at"]),
+            models.Index(fields=["actor", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.sequence} {self.action} {self.record_type} {self.record_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Audit entries are never edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit entries are never deleted.")

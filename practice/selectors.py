@@ -1,0 +1,90 @@
+"""Reads of the core domain. Every selector takes the actor and returns only what the
+actor may see: a therapist their assigned clients, staff their whole practice."""
+
+from dataclasses import dataclass
+from uuid import UUID
+
+from django.db.models import Prefetch, QuerySet
+
+from .api.exceptions import NotFoundError
+from .models import AuditEvent, Client, Practice, User
+from .services import GENESIS_HASH, audit_entry_hash
+
+
+def client_visible_queryset(*, actor: User) -> QuerySet[Client]:
+    """Clients the actor may see: staff the practice's, a therapist only assigned ones."""
+    qs = Client.objects.filter(practice_id=actor.practice_id)
+    if not actor.is_practice_staff:
+        qs = qs.filter(therapists=actor)
+    return qs
+
+
+def client_clinical_queryset(*, actor: User) -> QuerySet[Client]:
+    """Clients whose clinical records the actor may read: only the assigned therapist(s)."""
+    if not actor.is_therapist:
+        return Client.objects.none()
+    return Client.objects.filter(practice_id=actor.practice_id, therapists=actor)
+
+
+def client_list(*, actor: User) -> QuerySet[Client]:
+    """The actor's visible clients with their assigned therapists prefetched (two queries
+    whatever the page size)."""
+    qs = client_visible_queryset(actor=actor)
+    therapists = User.objects.filter(role=User.Role.THERAPIST).only("id", "first_name", "last_name")
+    return qs.prefetch_related(Prefetch("therapists", queryset=therapists)).order_by("last_name", "first_name", "id")
+
+
+def client_get(*, actor: User, client_id: UUID, clinical: bool = False) -> Client:
+    """One client the actor may see (``clinical=True``: whose clinical records they may
+    read). Anything else is a 404, exactly as if it did not exist."""
+    qs = client_clinical_queryset(actor=actor) if clinical else client_visible_queryset(actor=actor)
+    client = qs.select_related("practice").filter(pk=client_id).first()
+    if client is None:
+        raise NotFoundError(message="Client not found.")
+    return client
+
+
+def therapist_get(*, actor: User, therapist_id: UUID) -> User:
+    """A therapist of the actor's practice that the actor may look at: staff any, a
+    therapist only themselves."""
+    qs = User.objects.filter(practice_id=actor.practice_id, role=User.Role.THERAPIST, is_active=True)
+    if not actor.is_practice_staff:
+        qs = qs.filter(pk=actor.pk)
+    therapist = qs.select_related("practice").filter(pk=therapist_id).first()
+    if therapist is None:
+        raise NotFoundError(message="Therapist not found.")
+    return therapist
+
+
+@dataclass(frozen=True)
+class AuditChainBreak:
+    practice_id: UUID
+    sequence: int
+    entry_id: UUID | None
+    reason: str
+
+
+def audit_chain_verify(*, practice: Practice, chunk_size: int = 2000) -> tuple[int, AuditChainBreak | None]:
+    """Walk the practice's chain in order; return the number of entries checked and the
+    first broken link (an edited entry, a removed one, or a reordered one), if any."""
+    expected_prev = GENESIS_HASH
+    expected_sequence = 1
+    checked = 0
+    entries = AuditEvent.objects.filter(practice=practice).order_by("sequence").iterator(chunk_size=chunk_size)
+    for entry in entries:
+        checked += 1
+        if entry.sequence != expected_sequence:
+            return checked, AuditChainBreak(
+                practice.pk, expected_sequence, None, f"entry #{expected_sequence} is missing"
+            )
+        if entry.prev_hash != expected_prev:
+            return checked, AuditChainBreak(
+                practice.pk, entry.sequence, entry.pk, "does not link to the previous entry"
+            )
+        if audit_entry_hash(entry) != entry.hash:
+            return checked, AuditChainBreak(
+                practice.pk, entry.sequence, entry.pk, "content does not match its hash (edited)"
+            )
+        expected_prev = entry.hash
+        expected_sequence += 1
+    return checked, None

@@ -1,0 +1,175 @@
+import pytest
+from django.test import override_settings
+from rest_framework.test import APIClient
+
+from practice.tests.factories import TherapistFactory
+
+pytestmark = pytest.mark.django_db
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture
+def user(practice):
+    return TherapistFactory(practice=practice, email="login@test.example", first_name="Lena", last_name="Login")
+
+
+def login(api: APIClient, email="login@test.example", password=PASSWORD):
+    return api.post("/api/auth/login", {"email": email, "password": password}, format="json")
+
+
+def test_login_returns_tokens_user_and_cookie(anon_api, user):
+    response = login(anon_api)
+    assert response.status_code == 200
+    body = response.json()
+    assert body["success"] is True
+    assert body["message"]
+    assert body["accessToken"] and body["refreshToken"]
+    assert body["user"]["id"] == str(user.pk)
+    assert body["user"]["firstName"] == "Lena"
+    assert body["user"]["role"] == "therapist"
+    assert body["user"]["practice"]["timezone"] == "Europe/Amsterdam"
+    cookie = response.cookies["refreshToken"]
+    assert cookie["httponly"]
+    assert cookie["path"] == "/api/auth/"
+    assert cookie.value == body["refreshToken"]
+
+
+def test_login_is_case_insensitive_on_email(anon_api, user):
+    assert login(anon_api, email="LOGIN@Test.Example").status_code == 200
+
+
+def test_access_token_authenticates_me(anon_api, user):
+    token = login(anon_api).json()["accessToken"]
+    anon_api.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = anon_api.get("/api/auth/me")
+    assert response.status_code == 200
+    assert response.json() == {
+        "success": True,
+        "data": {
+            "id": str(user.pk),
+            "email": "login@test.example",
+            "firstName": "Lena",
+            "lastName": "Login",
+            "fullName": "Lena Login",
+            "role": "therapist",
+            "practice": {
+                "id": str(user.practice.pk),
+                "name": user.practice.name,
+                "timezone": "Europe/Amsterdam",
+                "currency": "EUR",
+                "country": "NL",
+            },
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    "email,password", [("login@test.example", "wrong-password"), ("nobody@test.example", PASSWORD)]
+)
+def test_wrong_credentials_are_a_401_envelope(anon_api, user, email, password):
+    response = login(anon_api, email, password)
+    assert response.status_code == 401
+    body = response.json()
+    assert body == {
+        "success": False,
+        "statusCode": 401,
+        "code": "invalid_credentials",
+        "message": "Invalid email or password.",
+        "errors": [],
+    }
+
+
+def test_login_validates_input(anon_api):
+    response = anon_api.post("/api/auth/login", {"email": "not-an-email"}, format="json")
+    assert response.status_code == 400
+    fields = {e["field"] for e in response.json()["errors"]}
+    assert fields == {"email", "password"}
+
+
+def test_inactive_user_cannot_log_in_and_their_tokens_stop_working(anon_api, user):
+    tokens = login(anon_api).json()
+    user.is_active = False
+    user.save()
+    assert login(anon_api).status_code == 401
+    anon_api.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['accessToken']}")
+    assert anon_api.get("/api/auth/me").status_code == 401
+    anon_api.credentials()
+    refresh = anon_api.post("/api/auth/refresh-token", {"refreshToken": tokens["refreshToken"]}, format="json")
+    assert refresh.status_code == 401
+    assert refresh.json()["code"] == "no_active_account"
+
+
+def test_refresh_rotates_and_the_old_token_is_rejected(anon_api, user):
+    first = login(anon_api).json()
+    response = anon_api.post("/api/auth/refresh-token", {"refreshToken": first["refreshToken"]}, format="json")
+    assert response.status_code == 200
+    second = response.json()
+    assert second["success"] is True
+    assert second["user"]["id"] == str(user.pk)
+    assert second["refreshToken"] != first["refreshToken"]
+    assert second["accessToken"] != first["accessToken"]
+
+    reused = anon_api.post("/api/auth/refresh-token", {"refreshToken": first["refreshToken"]}, format="json")
+    assert reused.status_code == 401
+    assert reused.json()["code"] == "token_not_valid"
+
+    anon_api.credentials(HTTP_AUTHORIZATION=f"Bearer {second['accessToken']}")
+    assert anon_api.get("/api/auth/me").status_code == 200
+
+
+def test_refresh_reads_the_http_only_cookie(user):
+    browser = APIClient()
+    login(browser)  # the cookie is now in the client's jar
+    response = browser.post("/api/auth/refresh-token", {}, format="json")
+    assert response.status_code == 200
+    assert response.cookies["refreshToken"].value == response.json()["refreshToken"]
+
+
+def test_refresh_without_a_token_is_a_400(anon_api):
+    response = anon_api.post("/api/auth/refresh-token", {}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "refreshToken"
+
+
+def test_refresh_with_garbage_is_a_401(anon_api):
+    response = anon_api.post("/api/auth/refresh-token", {"refreshToken": "not.a.token"}, format="json")
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_not_valid"
+
+
+def test_logout_blacklists_the_refresh_token(anon_api, user):
+    tokens = login(anon_api).json()
+    response = anon_api.post("/api/auth/logout", {"refreshToken": tokens["refreshToken"]}, format="json")
+    assert response.status_code == 200
+    assert response.cookies["refreshToken"].value == ""
+    again = anon_api.post("/api/auth/refresh-token", {"refreshToken": tokens["refreshToken"]}, format="json")
+    assert again.status_code == 401
+
+
+def test_me_requires_authentication(anon_api):
+    response = anon_api.get("/api/auth/me")
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
+    assert response["WWW-Authenticate"].startswith("Bearer")
+
+
+def test_a_tampered_token_is_rejected(anon_api, user):
+    token = login(anon_api).json()["accessToken"]
+    anon_api.credentials(HTTP_AUTHORIZATION=f"Bearer {token[:-4]}AAAA")
+    response = anon_api.get("/api/auth/me")
+    assert response.status_code == 401
+    assert response.json()["code"] == "token_not_valid"
+
+
+def test_login_is_throttled_with_retry_after(anon_api, user, settings):
+    rates = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], login="3/minute")
+    with override_settings(REST_FRAMEWORK={**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}):
+        statuses = [login(anon_api, password="wrong").status_code for _ in range(3)]
+        throttled = login(anon_api)
+    assert statuses == [401, 401, 401]
+    assert throttled.status_code == 429
+    body = throttled.json()
+    assert body["code"] == "throttled"
+    assert body["statusCode"] == 429
+    assert int(throttled["Retry-After"]) > 0

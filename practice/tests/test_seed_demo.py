@@ -1,0 +1,32 @@
+import pytest
+from django.core.management import call_command
+from rest_framework.test import APIClient
+
+from practice.models import Client, Practice, User
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return Practice.objects.count(), User.objects.count(), Client.objects.count()
+
+
+def test_seed_demo_is_idempotent_and_resettable():
+    call_command("seed_demo", "--password", "pw-for-tests")
+    first = _counts()
+    assert first[0] == 2
+    assert Client.objects.filter(practice__name="Demo Practice").count() == 40
+    call_command("seed_demo", "--password", "pw-for-tests")
+    assert _counts() == first
+    call_command("seed_demo", "--reset", "--password", "pw-for-tests")
+    assert _counts() == first
+
+
+def test_demo_therapist_can_log_in_and_list_clients():
+    call_command("seed_demo", "--password", "pw-for-tests")
+    api = APIClient()
+    login = api.post("/api/auth/login", {"email": "therapist1@demo.example", "password": "pw-for-tests"}, format="json")
+    assert login.status_code == 200
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {login.json()['accessToken']}")
+    clients = api.get("/api/clients").json()
+    assert clients["pagination"]["total"] > 10

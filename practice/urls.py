@@ -1,0 +1,39 @@
+"""Root URLs: the API under /api/, its schema and docs, and the admin."""
+
+from django.contrib import admin
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from .api.views import api_not_found
+from .views import ClientViewSet, HealthView, LoginView, LogoutView, MeView, RefreshTokenView
+
+router = SimpleRouter(trailing_slash=False, use_regex_path=False)
+router.register("clients", ClientViewSet, basename="client")
+
+api_urlpatterns = [
+    path("auth/login", LoginView.as_view(), name="auth-login"),
+    path("auth/refresh-token", RefreshTokenView.as_view(), name="auth-refresh-token"),
+    path("auth/logout", LogoutView.as_view(), name="auth-logout"),
+    path("auth/me", MeView.as_view(), name="auth-me"),
+    path("health", HealthView.as_view(), name="health"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("", include("clinical.urls")),
+    path("", include("scheduling.urls")),
+    path("", include("analytics.urls")),
+    *router.urls,
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include(api_urlpatterns)),
+    # Anything else under /api/ is the JSON 404 envelope, for every method.
+    re_path(r"^api/", csrf_exempt(api_not_found)),
+]
+
+handler400 = "practice.api.views.handler400"
+handler404 = "practice.api.views.handler404"
+handler500 = "practice.api.views.handler500"

@@ -1,0 +1,163 @@
+from django.conf import settings
+from django.core.cache import cache
+from django.db import connection
+from drf_spectacular.utils import extend_schema
+from rest_framework import viewsets
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from . import selectors, services
+from .api.envelope import Envelope, envelope
+from .api.exceptions import ValidationFailed
+from .api.serializers import ErrorEnvelopeSerializer, MessageSerializer
+from .filters import ClientFilter
+from .models import Client
+from .serializers import (
+    AuthTokensSerializer,
+    ClientSerializer,
+    HealthSerializer,
+    LoginInputSerializer,
+    LogoutInputSerializer,
+    RefreshInputSerializer,
+    UserSerializer,
+)
+
+
+def _set_refresh_cookie(response: Response, refresh_token: str) -> None:
+    response.set_cookie(
+        settings.AUTH_REFRESH_COOKIE_NAME,
+        refresh_token,
+        max_age=int(settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"].total_seconds()),
+        path=settings.AUTH_REFRESH_COOKIE_PATH,
+        secure=settings.AUTH_REFRESH_COOKIE_SECURE,
+        httponly=True,
+        samesite=settings.AUTH_REFRESH_COOKIE_SAMESITE,
+    )
+
+
+def _tokens_response(user, refresh, message: str | None = None) -> Response:
+    body = Envelope(success=True)
+    if message:
+        body["message"] = message
+    body.update(
+        access_token=str(refresh.access_token),
+        refresh_token=str(refresh),
+        user=UserSerializer(user).data,
+    )
+    response = Response(body)
+    _set_refresh_cookie(response, str(refresh))
+    return response
+
+
+def _refresh_token_from(request, serializer) -> str:
+    token = serializer.validated_data.get("refresh_token") or request.COOKIES.get(settings.AUTH_REFRESH_COOKIE_NAME)
+    if not token:
+        raise ValidationFailed.for_field("refresh_token", "A refresh token is required (body or cookie).")
+    return token
+
+
+class LoginView(APIView):
+    """Sign in with email and password. Answers with a short-lived access token and a
+    rotating refresh token (also set as an httpOnly cookie)."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_scope = "login"
+
+    @extend_schema(
+        operation_id="auth_login",
+        request=LoginInputSerializer,
+        responses={200: AuthTokensSerializer},
+        tags=["auth"],
+    )
+    def post(self, request):
+        serializer = LoginInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user, refresh = services.auth_login(**serializer.validated_data, request=request)
+        return _tokens_response(user, refresh, "Login successful.")
+
+
+class RefreshTokenView(APIView):
+    """Exchange a refresh token (body or cookie) for a new access token and a new refresh
+    token. The presented refresh token is blacklisted; using it again fails."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_scope = "refresh"
+
+    @extend_schema(
+        operation_id="auth_refresh_token",
+        request=RefreshInputSerializer,
+        responses={200: AuthTokensSerializer},
+        tags=["auth"],
+    )
+    def post(self, request):
+        serializer = RefreshInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user, refresh = services.auth_refresh(token=_refresh_token_from(request, serializer))
+        return _tokens_response(user, refresh)
+
+
+class LogoutView(APIView):
+    """Blacklist the refresh token (body or cookie) and clear the cookie."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_scope = "refresh"
+
+    @extend_schema(
+        operation_id="auth_logout",
+        request=LogoutInputSerializer,
+        responses={200: MessageSerializer},
+        tags=["auth"],
+    )
+    def post(self, request):
+        serializer = LogoutInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.auth_logout(token=_refresh_token_from(request, serializer))
+        response = Response(envelope({"detail": "Logged out."}, message="Logged out."))
+        response.delete_cookie(settings.AUTH_REFRESH_COOKIE_NAME, path=settings.AUTH_REFRESH_COOKIE_PATH)
+        return response
+
+
+class MeView(APIView):
+    """The signed-in user. Their ``id`` identifies a therapist everywhere in the API."""
+
+    @extend_schema(operation_id="auth_me", responses={200: UserSerializer}, tags=["auth"])
+    def get(self, request):
+        return Response(UserSerializer(request.user).data)
+
+
+class HealthView(APIView):
+    """Liveness and readiness: the database and the cache answer."""
+
+    authentication_classes: list = []
+    permission_classes = [AllowAny]
+    throttle_scope = "api"
+
+    @extend_schema(
+        operation_id="health",
+        responses={200: HealthSerializer, 503: ErrorEnvelopeSerializer},
+        tags=["health"],
+    )
+    def get(self, request):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        cache.get("health-check")
+        return Response({"status": "ok", "database": connection.vendor, "cache": "ok"})
+
+
+@extend_schema(tags=["clients"])
+class ClientViewSet(viewsets.ReadOnlyModelViewSet):
+    """Clients the caller may see: a therapist their assigned clients, staff the whole
+    practice's."""
+
+    queryset = Client.objects.none()  # the real one comes from the selector, per caller
+    serializer_class = ClientSerializer
+    filterset_class = ClientFilter
+    lookup_value_converter = "uuid"
+    throttle_scope = "api"
+
+    def get_queryset(self):
+        return selectors.client_list(actor=self.request.user)

@@ -1,0 +1,1 @@
+"""Scheduling. One module per area; everything is re-exported here."""
