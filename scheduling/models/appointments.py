@@ -1,0 +1,73 @@
+from django.db import models
+from django.db.models import F, Q
+
+from practice.models import Client, Practice, TimeStampedModel, User
+
+
+class Appointment(TimeStampedModel):
+    """A booked slot of one therapist with one client.
+
+    A therapist is never double-booked: overlapping appointments that are not cancelled are
+    rejected by the service and, on PostgreSQL, by the exclusion constraint
+    ``appointment_therapist_no_overlap`` (migration 0002), which holds under concurrency."""
+
+    class Type(models.TextChoices):
+        INTAKE = "intake", "Intake"
+        INDIVIDUAL = "individual", "Individual"
+        RELATION = "relation", "Relationship"
+        GROUP = "group", "Group"
+        FAMILY = "family", "Family"
+        CRISIS = "crisis", "Crisis"
+
+    class Mode(models.TextChoices):
+        IN_PERSON = "in_person", "In person"
+        VIDEO = "video", "Video"
+        PHONE = "phone", "Phone"
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        CONFIRMED = "confirmed", "Confirmed"
+        IN_PROGRESS = "in_progress", "In progress"
+        COMPLETED = "completed", "Completed"
+        CANCELLED = "cancelled", "Cancelled"
+        NO_SHOW = "no_show", "No-show"
+
+    #: Statuses in which the slot is no longer upcoming.
+    CLOSED_STATUSES = (Status.COMPLETED, Status.CANCELLED, Status.NO_SHOW)
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="appointments")
+    therapist = models.ForeignKey(User, on_delete=models.PROTECT, related_name="appointments")
+    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="appointments")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    appointment_type = models.CharField(max_length=16, choices=Type.choices, default=Type.INDIVIDUAL)
+    mode = models.CharField(max_length=16, choices=Mode.choices, default=Mode.IN_PERSON)
+    location = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
+    notes = models.TextField(blank=True, help_text="Administrative notes (not clinical).")
+    cancellation_reason = models.TextField(blank=True)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    # Preparation notes belong to the therapist (PUT /api/appointments/{id}/preparation).
+    preparation_notes = models.TextField(blank=True)
+    review_previous_session = models.BooleanField(default=False)
+    focus_areas = models.JSONField(default=list, blank=True)
+    prepared_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "id"]
+        indexes = [
+            models.Index(fields=["therapist", "starts_at"], name="appt_therapist_start_idx", include=["status"]),
+            models.Index(fields=["client", "starts_at"], name="appt_client_start_idx", include=["status"]),
+            models.Index(fields=["practice", "starts_at"], name="appt_practice_start_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="appointment_ends_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client} with {self.therapist} at {self.starts_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def duration_minutes(self) -> int:
+        return int((self.ends_at - self.starts_at).total_seconds() // 60)
