@@ -1,0 +1,1 @@
+"""Clinical selectors, one module per area (import from the module itself)."""

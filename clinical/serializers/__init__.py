@@ -1,0 +1,1 @@
+"""Clinical serializers, one module per area (import from the module itself)."""

@@ -1,0 +1,1 @@
+"""Clinical services, one module per area (import from the module itself)."""

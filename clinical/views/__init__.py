@@ -1,0 +1,1 @@
+"""Clinical views, one module per area (import from the module itself)."""

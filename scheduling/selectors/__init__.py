@@ -1,0 +1,1 @@
+"""Scheduling selectors, one module per area (import from the module itself)."""

@@ -1,0 +1,1 @@
+"""Scheduling serializers, one module per area (import from the module itself)."""

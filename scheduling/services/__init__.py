@@ -1,0 +1,1 @@
+"""Scheduling services, one module per area (import from the module itself)."""

@@ -1,0 +1,1 @@
+"""Scheduling views, one module per area (import from the module itself)."""
