@@ -234,3 +234,20 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit entries are never deleted.")
+
+
+class RevokedTokenFamily(models.Model):
+    """A refresh-token family that may no longer be used.
+
+    Every login starts a family (the ``fam`` claim), kept through each rotation. When a
+    refresh token that was already rotated is presented again, the token was copied: the
+    whole family is revoked, so neither the thief nor the user can refresh with it any
+    more and the user signs in again."""
+
+    family = models.UUIDField(unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="revoked_token_families", null=True)
+    reason = models.CharField(max_length=100)
+    revoked_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.family} ({self.reason})"

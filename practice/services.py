@@ -1,24 +1,29 @@
 """Writes of the core domain, and the audit trail every clinical read and write uses."""
 
-import contextlib
 import datetime
 import hashlib
 import json
+import math
+import time
+import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
+from django.core.cache import cache
 from django.db import connection, transaction
 from django.utils import timezone
-from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
+from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from .api.exceptions import AuthenticationError
-from .models import AuditEvent, Practice, User
+from .api.exceptions import AccountLockedError, AuthenticationError
+from .models import AuditEvent, Practice, RevokedTokenFamily, User
 
 GENESIS_HASH = "0" * 64
 
@@ -109,46 +114,124 @@ def audit_log(
 
 # --- Authentication -------------------------------------------------------------------------
 
+FAMILY_CLAIM = "fam"
+
+
+def _login_failures_key(email: str) -> str:
+    return f"login-failures:{hashlib.sha256(email.encode()).hexdigest()}"
+
+
+def _login_lock_key(email: str) -> str:
+    return f"login-locked:{hashlib.sha256(email.encode()).hexdigest()}"
+
+
+def _check_not_locked(email: str) -> None:
+    locked_until = cache.get(_login_lock_key(email))
+    if locked_until is not None:
+        wait = max(1, int(locked_until - time.time()))
+        raise AccountLockedError(
+            "account_locked",
+            f"Too many failed sign-ins. Try again in {math.ceil(wait / 60)} minute(s).",
+            headers={"Retry-After": str(wait)},
+        )
+
+
+def _record_login_failure(email: str) -> None:
+    """Count a failed sign-in; at the limit, lock the account for the lockout period.
+
+    Counted in the cache with atomic increments, so concurrent attempts (and, with Redis,
+    attempts on other server processes) all count."""
+    key = _login_failures_key(email)
+    window = settings.LOGIN_LOCKOUT_SECONDS
+    cache.add(key, 0, timeout=window)
+    try:
+        failures = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, timeout=window)
+        failures = 1
+    if failures >= settings.LOGIN_FAILURE_LIMIT:
+        cache.set(_login_lock_key(email), time.time() + window, timeout=window)
+        cache.delete(key)
+
 
 def auth_login(*, email: str, password: str, request=None) -> tuple[User, RefreshToken]:
-    """Check the credentials and issue a refresh token (the access token derives from it).
-    Wrong email, wrong password and an inactive account answer alike."""
-    user = authenticate(request, email=email.strip().lower(), password=password)
+    """Check the credentials and issue a refresh token that starts a new token family.
+
+    Wrong email, wrong password and an inactive account answer alike. After
+    ``LOGIN_FAILURE_LIMIT`` failures the account is locked for ``LOGIN_LOCKOUT_SECONDS``,
+    even for the right password."""
+    email = email.strip().lower()
+    _check_not_locked(email)
+    user = authenticate(request, email=email, password=password)
     if user is None:
+        _record_login_failure(email)
         raise AuthenticationError("invalid_credentials", "Invalid email or password.")
+    cache.delete(_login_failures_key(email))
     refresh = RefreshToken.for_user(user)
+    refresh[FAMILY_CLAIM] = str(uuid.uuid4())
+    OutstandingToken.objects.filter(jti=refresh[jwt_settings.JTI_CLAIM]).update(token=str(refresh))
     update_last_login(None, user)
     return user, refresh
 
 
-@transaction.atomic
-def auth_refresh(*, token: str) -> tuple[User, RefreshToken]:
-    """Rotate a refresh token: the presented one is blacklisted and a new one issued.
-
-    The token's outstanding row is locked, so two concurrent refreshes with the same token
-    cannot both succeed."""
+def _token_family(token: RefreshToken) -> uuid.UUID | None:
     try:
-        refresh = RefreshToken(token)
-    except TokenError as exc:
+        return uuid.UUID(str(token.get(FAMILY_CLAIM)))
+    except ValueError:
+        return None
+
+
+def auth_refresh(*, token: str) -> tuple[User, RefreshToken]:
+    """Rotate a refresh token: the presented one is blacklisted and a new one of the same
+    family issued.
+
+    The token's outstanding row is locked, so two concurrent refreshes with one token
+    cannot both succeed. A token presented again after its rotation revokes its whole
+    family (committed even though the request fails)."""
+    try:
+        # Signature, algorithm and expiry first; the blacklist is checked below, under a
+        # row lock, where a blacklisted token means reuse rather than just "invalid".
+        token_backend.decode(token, verify=True)
+        refresh = RefreshToken(token, verify=False)
+        refresh.verify_token_type()
+    except (TokenError, TokenBackendError) as exc:
         raise AuthenticationError("token_not_valid", str(exc)) from exc
-    outstanding = (
-        OutstandingToken.objects.select_for_update().filter(jti=refresh[jwt_settings.JTI_CLAIM]).order_by().first()
-    )
-    if outstanding is None or BlacklistedToken.objects.filter(token=outstanding).exists():
-        raise AuthenticationError("token_not_valid", "Token is blacklisted")
-    user = User.objects.select_related("practice").filter(pk=refresh.get(jwt_settings.USER_ID_CLAIM)).first()
-    if user is None or not user.is_active:
-        raise AuthenticationError("no_active_account", "No active account found for the given token.")
-    BlacklistedToken.objects.create(token=outstanding)
-    refresh.set_jti()
-    refresh.set_exp()
-    refresh.set_iat()
-    refresh.outstand()
-    return user, refresh
+    family = _token_family(refresh)
+    with transaction.atomic():
+        outstanding = (
+            OutstandingToken.objects.select_for_update().filter(jti=refresh[jwt_settings.JTI_CLAIM]).order_by().first()
+        )
+        reused = outstanding is not None and BlacklistedToken.objects.filter(token=outstanding).exists()
+        revoked = family is not None and RevokedTokenFamily.objects.filter(family=family).exists()
+        if outstanding is not None and not reused and not revoked:
+            user = User.objects.select_related("practice").filter(pk=refresh.get(jwt_settings.USER_ID_CLAIM)).first()
+            if user is None or not user.is_active:
+                raise AuthenticationError("no_active_account", "No active account found for the given token.")
+            BlacklistedToken.objects.create(token=outstanding)
+            refresh.set_jti()
+            refresh.set_exp()
+            refresh.set_iat()
+            refresh.outstand()
+            return user, refresh
+    if reused and family is not None and not revoked:
+        with transaction.atomic():
+            RevokedTokenFamily.objects.get_or_create(
+                family=family, defaults={"user_id": refresh.get(jwt_settings.USER_ID_CLAIM), "reason": "reuse"}
+            )
+    raise AuthenticationError("token_not_valid", "Token is blacklisted")
 
 
 @transaction.atomic
 def auth_logout(*, token: str) -> None:
-    """Blacklist the refresh token. An already invalid token has nothing left to revoke."""
-    with contextlib.suppress(TokenError):
-        RefreshToken(token).blacklist()
+    """Blacklist the refresh token and end its family. An invalid token has nothing left
+    to revoke."""
+    try:
+        refresh = RefreshToken(token)
+    except TokenError:
+        return
+    refresh.blacklist()
+    family = _token_family(refresh)
+    if family is not None:
+        RevokedTokenFamily.objects.get_or_create(
+            family=family, defaults={"user_id": refresh.get(jwt_settings.USER_ID_CLAIM), "reason": "logout"}
+        )

@@ -1,6 +1,6 @@
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
+from django.db import connection, transaction
 from drf_spectacular.utils import extend_schema
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
@@ -57,7 +57,18 @@ def _refresh_token_from(request, serializer) -> str:
     return token
 
 
-class LoginView(APIView):
+class NonAtomicAPIView(APIView):
+    """For the auth endpoints, whose failures must still persist a write (a revoked token
+    family); their services open their own transactions."""
+
+    atomic_request = False
+
+    @classmethod
+    def as_view(cls, **initkwargs):
+        return transaction.non_atomic_requests(super().as_view(**initkwargs))
+
+
+class LoginView(NonAtomicAPIView):
     """Sign in with email and password. Answers with a short-lived access token and a
     rotating refresh token (also set as an httpOnly cookie)."""
 
@@ -78,7 +89,7 @@ class LoginView(APIView):
         return _tokens_response(user, refresh, "Login successful.")
 
 
-class RefreshTokenView(APIView):
+class RefreshTokenView(NonAtomicAPIView):
     """Exchange a refresh token (body or cookie) for a new access token and a new refresh
     token. The presented refresh token is blacklisted; using it again fails."""
 

@@ -37,11 +37,13 @@ class DomainError(Exception):
         *,
         data: Any = None,
         errors: list[dict[str, str]] | None = None,
+        headers: dict[str, str] | None = None,
     ) -> None:
         self.code = code or self.default_code
         self.message = message or self.default_message
         self.data = data
         self.errors = errors or []
+        self.headers = headers or {}
         super().__init__(self.message)
 
 
@@ -156,6 +158,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
     headers: dict[str, str] = {}
     if isinstance(exc, DomainError):
         body = error_envelope(exc.status_code, exc.code, exc.message, exc.errors, exc.data)
+        headers.update(exc.headers)
     elif isinstance(exc, DjangoValidationError):
         errors = flatten_errors(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
         body = error_envelope(400, "validation_error", "The request contains invalid data.", errors)
@@ -180,7 +183,8 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
     else:
         logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)
         body = error_envelope(500, "server_error", "An unexpected error occurred.")
-    set_rollback()
+    if getattr(context.get("view"), "atomic_request", True):
+        set_rollback()
     return Response(body, status=body["statusCode"], headers=headers)
 
 
@@ -188,3 +192,9 @@ class AuthenticationError(DomainError):
     status_code = status.HTTP_401_UNAUTHORIZED
     default_code = "authentication_failed"
     default_message = "Authentication failed."
+
+
+class AccountLockedError(DomainError):
+    status_code = status.HTTP_429_TOO_MANY_REQUESTS
+    default_code = "account_locked"
+    default_message = "Too many failed sign-ins; try again later."
