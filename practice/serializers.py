@@ -1,5 +1,6 @@
 from rest_framework import serializers
 
+from .api.serializers import StrictCharField
 from .models import Client, Practice, User
 
 
@@ -21,11 +22,11 @@ class UserSerializer(serializers.ModelSerializer):
 
 class LoginInputSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=256, trim_whitespace=False, style={"input_type": "password"})
+    password = StrictCharField(max_length=256, trim_whitespace=False, style={"input_type": "password"})
 
 
 class RefreshInputSerializer(serializers.Serializer):
-    refresh_token = serializers.CharField(
+    refresh_token = StrictCharField(
         max_length=2048,
         required=False,
         help_text="The refresh token; may be omitted when the httpOnly refresh cookie is sent.",

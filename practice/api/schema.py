@@ -20,10 +20,22 @@ _ERROR_DESCRIPTIONS = {
 }
 
 
+def _allowing_empty_values(parameters: list[dict]) -> list[dict]:
+    """Filters and pagination treat an empty value (``?status=``, as a frontend sends for a
+    cleared filter) as not given; the schema says so, so clients and fuzzers know."""
+    return [{**parameter, "allowEmptyValue": True} for parameter in parameters]
+
+
 class EnvelopeAutoSchema(AutoSchema):
     #: Error statuses every operation may answer; views add others (409) with extend_schema.
     common_error_statuses = ("400", "401", "403", "404", "405", "429")
     body_error_statuses = ("413", "415")
+
+    def _get_filter_parameters(self):
+        return _allowing_empty_values(super()._get_filter_parameters())
+
+    def _get_pagination_parameters(self):
+        return _allowing_empty_values(super()._get_pagination_parameters())
 
     def _is_enveloped(self, serializer) -> bool:
         return bool(getattr(serializer, "is_envelope", False))

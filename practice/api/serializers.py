@@ -1,6 +1,24 @@
 """Serializers that describe the shared envelopes in the OpenAPI schema."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+
+class StrictCharField(serializers.CharField):
+    """A string field that accepts only JSON strings. DRF's ``CharField`` turns ``12`` and
+    ``1.5`` into ``"12"`` and ``"1.5"``; the API promises a 400 for wrong types instead."""
+
+    default_error_messages = {"invalid": "Not a valid string."}
+
+    def to_internal_value(self, data):
+        if not isinstance(data, str):
+            self.fail("invalid")
+        return super().to_internal_value(data)
+
+
+@extend_schema_field({"type": "boolean", "enum": [False]})
+class FalseField(serializers.BooleanField):
+    """``success`` of an error envelope: always false."""
 
 
 class ErrorItemSerializer(serializers.Serializer):
@@ -13,7 +31,7 @@ class ErrorItemSerializer(serializers.Serializer):
 class ErrorEnvelopeSerializer(serializers.Serializer):
     """Every error, from every layer, has this shape."""
 
-    success = serializers.BooleanField(default=False)
+    success = FalseField()
     status_code = serializers.IntegerField()
     code = serializers.CharField(help_text="Stable machine-readable code, e.g. validation_error, not_found, conflict.")
     message = serializers.CharField()
