@@ -1,0 +1,193 @@
+"""Who may do what, for every API route: each route and method, called by each kind of
+caller, answers the expected status, and a denied request changes nothing in the database.
+
+The callers (see ``practice/tests/world.py``): nobody signed in, the owner therapist (whose
+client, appointments and sessions the paths point at), a colleague therapist of the same
+practice, the practice's staff, and a therapist of another practice.
+
+The routes come from the URL configuration: a route or method without a row here fails
+``test_every_api_route_and_method_has_a_row``, so a new endpoint cannot ship without saying
+who may call it."""
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.apps import apps
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from practice.tests.world import World
+
+CALLERS = ("anonymous", "owner", "colleague", "staff", "outsider")
+#: Methods a plain Django view (not DRF) may be called with.
+ANY_METHOD = ("GET", "POST", "PUT", "PATCH", "DELETE")
+PASSWORD = "correct-horse-battery"  # the factories' password
+
+
+@dataclass(frozen=True)
+class Row:
+    """One route and method, and the status each caller gets. ``path`` names the owner's
+    records in braces (``{client}``); ``body`` builds the request body from the world."""
+
+    method: str
+    path: str
+    anonymous: int
+    owner: int
+    colleague: int
+    staff: int
+    outsider: int
+    body: Callable[[World], dict[str, Any]] | None = None
+
+    def expected(self, caller: str) -> int:
+        return getattr(self, caller)
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.path}"
+
+
+def _refresh_token(world: World) -> dict[str, str]:
+    return {"refreshToken": str(RefreshToken.for_user(world.owner))}
+
+
+def _credentials(world: World) -> dict[str, str]:
+    return {"email": world.owner.email, "password": PASSWORD}
+
+
+# fmt: off
+MATRIX = [
+    #   method  path                                anon owner coll. staff other
+    # Public: signing in and out needs credentials, not a caller.
+    Row("POST", "/api/auth/login",                  200, 200, 200, 200, 200, body=_credentials),
+    Row("POST", "/api/auth/refresh-token",          200, 200, 200, 200, 200, body=_refresh_token),
+    Row("POST", "/api/auth/logout",                 200, 200, 200, 200, 200, body=_refresh_token),
+    Row("GET",  "/api/health",                      200, 200, 200, 200, 200),
+    Row("GET",  "/api/schema/",                     200, 200, 200, 200, 200),
+    Row("GET",  "/api/docs/",                       200, 200, 200, 200, 200),
+    Row("GET",  "/api/redoc/",                      200, 200, 200, 200, 200),
+    # Signed in.
+    Row("GET",  "/api/auth/me",                     401, 200, 200, 200, 200),
+    # Clients: a therapist sees their assigned clients, staff the whole practice.
+    Row("GET",  "/api/clients",                     401, 200, 200, 200, 200),
+    Row("GET",  "/api/clients/{client}",            401, 200, 404, 200, 404),
+    # Anything else under /api/ is the JSON 404.
+    *(Row(method, "/api/no-such-route",             404, 404, 404, 404, 404) for method in ANY_METHOD),
+]
+# fmt: on
+
+
+def _path_values(world: World) -> dict[str, Any]:
+    return {
+        "client": world.client.pk,
+        "owner": world.owner.pk,
+        "upcoming": world.upcoming.pk,
+        "due": world.due.pk,
+        "in_progress": world.in_progress.pk,
+        "completed": world.completed.pk,
+        "active_session": world.active_session.pk,
+        "completed_session": world.completed_session.pk,
+    }
+
+
+def _api_for(world: World, caller: str) -> APIClient:
+    api = APIClient()
+    if caller != "anonymous":
+        user = {"owner": world.owner, "colleague": world.colleague, "staff": world.staff, "outsider": world.outsider}
+        api.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user[caller]).access_token}")
+    return api
+
+
+def database_snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table the project's models own, including many-to-many tables."""
+    return {
+        model._meta.label: list(model._base_manager.order_by("pk").values_list())
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy
+    }
+
+
+def _changed_tables(before: dict[str, list[tuple]], after: dict[str, list[tuple]]) -> list[str]:
+    return [label for label in before if before[label] != after[label]]
+
+
+@pytest.mark.parametrize("row", MATRIX, ids=str)
+def test_each_caller_gets_the_expected_status_and_a_denial_changes_nothing(row, world):
+    path = row.path.format(**_path_values(world))
+    wrong = []
+    for caller in CALLERS:
+        # Each caller starts from the same practice: what one does is rolled back.
+        with transaction.atomic():
+            api = _api_for(world, caller)
+            body = row.body(world) if row.body else None
+            before = database_snapshot()
+            response = api.generic(row.method, path, data=_json(body), content_type="application/json")
+            if response.status_code != row.expected(caller):
+                wrong.append(f"{caller}: {response.status_code} (expected {row.expected(caller)})")
+            elif response.status_code >= 400:
+                assert response.json()["success"] is False
+                if changed := _changed_tables(before, database_snapshot()):
+                    wrong.append(f"{caller}: denied with {response.status_code} but changed {changed}")
+            transaction.set_rollback(True)
+    assert not wrong, f"{row}: " + "; ".join(wrong)
+
+
+def _json(body: dict | None) -> str:
+    return json.dumps(body) if body is not None else ""
+
+
+def _join_route(prefix: str, route: str) -> str:
+    # As Django builds ResolverMatch.route.
+    return prefix + route.removeprefix("^") if prefix else route
+
+
+def _routes(patterns, prefix: str = ""):
+    for pattern in patterns:
+        route = _join_route(prefix, str(pattern.pattern))
+        if isinstance(pattern, URLResolver):
+            yield from _routes(pattern.url_patterns, route)
+        elif isinstance(pattern, URLPattern):
+            yield route, pattern.callback
+
+
+def _methods(callback) -> set[str]:
+    actions = getattr(callback, "actions", None)  # a DRF viewset route: {"get": "list", ...}
+    view_class = getattr(callback, "view_class", None)
+    if actions:
+        methods = set(actions)
+    elif view_class is not None:
+        methods = {method for method in view_class.http_method_names if hasattr(view_class, method)}
+    else:
+        return set(ANY_METHOD)
+    return {method.upper() for method in methods - {"head", "options"}}
+
+
+def api_routes_and_methods() -> set[tuple[str, str]]:
+    """(route, method) for every route under /api/ in the URL configuration; HEAD and
+    OPTIONS follow GET and the CORS preflight, and are left out."""
+    return {
+        (route, method)
+        for route, callback in _routes(get_resolver().url_patterns)
+        if route.startswith(("api/", "^api/"))
+        for method in _methods(callback)
+    }
+
+
+def test_every_api_route_and_method_has_a_row(world):
+    values = _path_values(world)
+    covered = {(resolve(row.path.format(**values)).route, row.method) for row in MATRIX}
+    routes = api_routes_and_methods()
+    missing = sorted(routes - covered)
+    assert not missing, f"routes without a row in the permission matrix: {missing}"
+    stale = sorted(covered - routes)
+    assert not stale, f"rows for routes or methods that do not exist: {stale}"
+
+
+@pytest.mark.parametrize("caller", CALLERS[1:])
+def test_an_api_token_does_not_open_the_admin(caller, world):
+    response = _api_for(world, caller).get("/admin/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/admin/login/")
