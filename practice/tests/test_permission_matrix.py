@@ -80,7 +80,7 @@ MATRIX = [
 # fmt: on
 
 
-def _path_values(world: World) -> dict[str, Any]:
+def path_values(world: World) -> dict[str, Any]:
     return {
         "client": world.client.pk,
         "owner": world.owner.pk,
@@ -93,7 +93,7 @@ def _path_values(world: World) -> dict[str, Any]:
     }
 
 
-def _api_for(world: World, caller: str) -> APIClient:
+def api_for(world: World, caller: str) -> APIClient:
     api = APIClient()
     if caller != "anonymous":
         user = {"owner": world.owner, "colleague": world.colleague, "staff": world.staff, "outsider": world.outsider}
@@ -116,12 +116,12 @@ def _changed_tables(before: dict[str, list[tuple]], after: dict[str, list[tuple]
 
 @pytest.mark.parametrize("row", MATRIX, ids=str)
 def test_each_caller_gets_the_expected_status_and_a_denial_changes_nothing(row, world):
-    path = row.path.format(**_path_values(world))
+    path = row.path.format(**path_values(world))
     wrong = []
     for caller in CALLERS:
         # Each caller starts from the same practice: what one does is rolled back.
         with transaction.atomic():
-            api = _api_for(world, caller)
+            api = api_for(world, caller)
             body = row.body(world) if row.body else None
             before = database_snapshot()
             response = api.generic(row.method, path, data=_json(body), content_type="application/json")
@@ -177,7 +177,7 @@ def api_routes_and_methods() -> set[tuple[str, str]]:
 
 
 def test_every_api_route_and_method_has_a_row(world):
-    values = _path_values(world)
+    values = path_values(world)
     covered = {(resolve(row.path.format(**values)).route, row.method) for row in MATRIX}
     routes = api_routes_and_methods()
     missing = sorted(routes - covered)
@@ -188,6 +188,6 @@ def test_every_api_route_and_method_has_a_row(world):
 
 @pytest.mark.parametrize("caller", CALLERS[1:])
 def test_an_api_token_does_not_open_the_admin(caller, world):
-    response = _api_for(world, caller).get("/admin/")
+    response = api_for(world, caller).get("/admin/")
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/")

@@ -1,6 +1,11 @@
-"""Request limits: pagination values out of range and empty filter values."""
+"""Request limits: pagination values out of range, empty filter values, and bodies over the
+size limit on every write route of the permission matrix."""
+
+import json
 
 import pytest
+
+from practice.tests.test_permission_matrix import MATRIX, api_for, database_snapshot, path_values
 
 pytestmark = pytest.mark.django_db
 
@@ -30,3 +35,18 @@ def test_empty_filter_and_pagination_values_mean_not_given(api, client_record):
     assert [item["id"] for item in body["data"]] == [str(client_record.pk)]
     assert body["pagination"]["page"] == 1
     assert body["pagination"]["limit"] == 20
+
+
+WRITE_ROWS = [row for row in MATRIX if row.method in ("POST", "PUT", "PATCH") and row.owner < 400]
+
+
+@pytest.mark.parametrize("row", WRITE_ROWS, ids=str)
+def test_a_body_over_the_size_limit_is_a_413_on_every_write_route(row, world, settings):
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 2000
+    body = {**(row.body(world) if row.body else {}), "padding": "x" * 2000}
+    api = api_for(world, "owner")
+    before = database_snapshot()
+    response = api.generic(row.method, row.path.format(**path_values(world)), json.dumps(body), "application/json")
+    assert response.status_code == 413
+    assert response.json()["code"] == "payload_too_large"
+    assert database_snapshot() == before
