@@ -32,7 +32,8 @@ PASSWORD = "correct-horse-battery"  # the factories' password
 @dataclass(frozen=True)
 class Row:
     """One route and method, and the status each caller gets. ``path`` names the owner's
-    records in braces (``{client}``); ``body`` builds the request body from the world."""
+    records in braces (``{client}``); ``body`` builds the request body from the world;
+    ``setup`` prepares what the request needs (it runs as part of each caller's turn)."""
 
     method: str
     path: str
@@ -42,6 +43,7 @@ class Row:
     staff: int
     outsider: int
     body: Callable[[World], dict[str, Any]] | None = None
+    setup: Callable[[World], Any] | None = None
 
     def expected(self, caller: str) -> int:
         return getattr(self, caller)
@@ -90,6 +92,7 @@ def path_values(world: World) -> dict[str, Any]:
         "completed": world.completed.pk,
         "active_session": world.active_session.pk,
         "completed_session": world.completed_session.pk,
+        "goal": world.goal.pk,
     }
 
 
@@ -121,6 +124,8 @@ def test_each_caller_gets_the_expected_status_and_a_denial_changes_nothing(row, 
     for caller in CALLERS:
         # Each caller starts from the same practice: what one does is rolled back.
         with transaction.atomic():
+            if row.setup:
+                row.setup(world)
             api = api_for(world, caller)
             body = row.body(world) if row.body else None
             before = database_snapshot()

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from clinical.models import Session
+from clinical.models import Session, TherapyGoal
 from clinical.tests.factories import (
     MedicalHistoryFactory,
     SessionFactory,
@@ -42,6 +42,7 @@ class World:
     completed: Appointment
     active_session: Session
     completed_session: Session
+    goal: TherapyGoal
 
     def path_ids(self) -> dict[str, list[str]]:
         """The owner's real ids, by the path segment that names their kind
@@ -52,7 +53,7 @@ class World:
             "therapists": [str(self.owner.pk)],
             "appointments": [str(a.pk) for a in (self.upcoming, self.due, self.in_progress, self.completed)],
             "sessions": session_ids,
-            "therapy-goals": [str(goal.pk) for goal in self.client.therapy_goals.all()],
+            "therapy-goals": [str(self.goal.pk)],
             "session-templates": [str(pk) for pk in self.practice.session_templates.values_list("pk", flat=True)],
         }
 
@@ -70,7 +71,7 @@ def build_world() -> World:
     outsider_client = ClientFactory(practice=other_practice, therapists=[outsider])
     EmergencyContactFactory(client=client)
     MedicalHistoryFactory(client=client)
-    TherapyGoalFactory(client=client, therapist=owner)
+    goal = TherapyGoalFactory(client=client, therapist=owner)
     SessionTemplateFactory(practice=practice)
     SessionTemplateFactory(practice=practice, therapist=owner)
 
@@ -114,4 +115,5 @@ def build_world() -> World:
         completed=completed,
         active_session=active_session,
         completed_session=completed_session,
+        goal=goal,
     )
