@@ -1,6 +1,6 @@
 from rest_framework import serializers
 
-from .api.serializers import StrictCharField
+from .api.fields import StrictCharField
 from .models import Client, Practice, User
 
 

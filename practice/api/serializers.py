@@ -4,18 +4,6 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
-class StrictCharField(serializers.CharField):
-    """A string field that accepts only JSON strings. DRF's ``CharField`` turns ``12`` and
-    ``1.5`` into ``"12"`` and ``"1.5"``; the API promises a 400 for wrong types instead."""
-
-    default_error_messages = {"invalid": "Not a valid string."}
-
-    def to_internal_value(self, data):
-        if not isinstance(data, str):
-            self.fail("invalid")
-        return super().to_internal_value(data)
-
-
 @extend_schema_field({"type": "boolean", "enum": [False]})
 class FalseField(serializers.BooleanField):
     """``success`` of an error envelope: always false."""
