@@ -78,3 +78,38 @@ class EnvelopeAutoSchema(AutoSchema):
 
     def _error_component(self) -> ResolvedComponent:
         return self.resolve_serializer(ErrorEnvelopeSerializer, "response")
+
+
+#: Text never contains NUL: DRF rejects it in bodies, the middleware in query strings.
+NO_NUL_PATTERN = "^[^\\x00]*$"
+
+
+def _forbid_nul(schema: dict) -> None:
+    if not isinstance(schema, dict):
+        return
+    types = schema.get("type")
+    is_text = types == "string" or (isinstance(types, list) and "string" in types)
+    if is_text and not {"format", "enum", "pattern"} & schema.keys():
+        schema["pattern"] = NO_NUL_PATTERN
+    for key in ("properties", "patternProperties"):
+        for child in schema.get(key, {}).values():
+            _forbid_nul(child)
+    for key in ("items", "additionalProperties", "not"):
+        _forbid_nul(schema.get(key))
+    for key in ("allOf", "anyOf", "oneOf"):
+        for child in schema.get(key, []):
+            _forbid_nul(child)
+
+
+def forbid_nul_in_inputs(result, generator, request, public):
+    """Postprocessing hook: request bodies and query parameters say that their free text
+    may not contain NUL, as the API enforces."""
+    for name, component in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request"):  # COMPONENT_SPLIT_REQUEST: the request-side components
+            _forbid_nul(component)
+    for operations in result.get("paths", {}).values():
+        for operation in operations.values():
+            for parameter in operation.get("parameters", []):
+                if parameter.get("in") == "query":
+                    _forbid_nul(parameter.get("schema"))
+    return result
