@@ -33,7 +33,9 @@ PASSWORD = "correct-horse-battery"  # the factories' password
 class Row:
     """One route and method, and the status each caller gets. ``path`` names the owner's
     records in braces (``{client}``); ``body`` builds the request body from the world;
-    ``setup`` prepares what the request needs (it runs as part of each caller's turn)."""
+    ``setup`` prepares what the request needs (it runs as part of each caller's turn).
+    For a list, ``record`` names one of the owner's records and ``seen_by`` the callers
+    whose successful answer contains it: everyone else's must not."""
 
     method: str
     path: str
@@ -44,6 +46,8 @@ class Row:
     outsider: int
     body: Callable[[World], dict[str, Any]] | None = None
     setup: Callable[[World], Any] | None = None
+    record: str | None = None
+    seen_by: tuple[str, ...] = ()
 
     def expected(self, caller: str) -> int:
         return getattr(self, caller)
@@ -74,7 +78,8 @@ MATRIX = [
     # Signed in.
     Row("GET",  "/api/auth/me",                     401, 200, 200, 200, 200),
     # Clients: a therapist sees their assigned clients, staff the whole practice.
-    Row("GET",  "/api/clients",                     401, 200, 200, 200, 200),
+    Row("GET",  "/api/clients",                     401, 200, 200, 200, 200,
+        record="client", seen_by=("owner", "staff")),
     Row("GET",  "/api/clients/{client}",            401, 200, 404, 200, 404),
     # Anything else under /api/ is the JSON 404.
     *(Row(method, "/api/no-such-route",             404, 404, 404, 404, 404) for method in ANY_METHOD),
@@ -132,6 +137,10 @@ def test_each_caller_gets_the_expected_status_and_a_denial_changes_nothing(row, 
             response = api.generic(row.method, path, data=_json(body), content_type="application/json")
             if response.status_code != row.expected(caller):
                 wrong.append(f"{caller}: {response.status_code} (expected {row.expected(caller)})")
+            elif row.record and response.status_code < 300:
+                seen = str(path_values(world)[row.record]) in response.content.decode()
+                if seen != (caller in row.seen_by):
+                    wrong.append(f"{caller}: {'sees' if seen else 'does not see'} the owner's {row.record}")
             elif response.status_code >= 400:
                 assert response.json()["success"] is False
                 if changed := _changed_tables(before, database_snapshot()):
