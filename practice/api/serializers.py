@@ -4,7 +4,9 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 
-@extend_schema_field({"type": "boolean", "enum": [False]})
+# No enum: drf-spectacular would lift it into a component that collides with the success
+# envelopes' ``[true]``.
+@extend_schema_field({"type": "boolean", "description": "Always false."})
 class FalseField(serializers.BooleanField):
     """``success`` of an error envelope: always false."""
 
