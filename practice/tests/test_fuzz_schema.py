@@ -5,7 +5,7 @@ conforming to the schema, invalid data rejected, valid data accepted, auth not i
 
 Path ids are aimed at the owner's real records, so requests reach validation and business
 rules instead of stopping at a 404. Each generated request runs in a savepoint that is
-rolled back, so every example sees the same practice.
+rolled back, with an empty cache, so every example sees the same practice.
 
 The run in the normal suite is small and derandomized; ``make fuzz`` runs a longer one
 (``FUZZ_MAX_EXAMPLES``, ``FUZZ_SEED``)."""
