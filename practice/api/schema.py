@@ -4,6 +4,7 @@ an operation can answer."""
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
+from rest_framework import serializers
 
 from .serializers import ErrorEnvelopeSerializer
 
@@ -20,10 +21,27 @@ _ERROR_DESCRIPTIONS = {
 }
 
 
+# Text never contains NUL: DRF rejects it in bodies, the middleware in query strings. Text
+# that may not be blank must hold more than whitespace, because DRF trims it first (with
+# Python's idea of whitespace, which is wider than a regex's \s).
+_NUL = "\\u0000"
+_WHITESPACE = "".join(f"\\u{code:04x}" for code in range(0x3001) if chr(code).isspace())
+NO_NUL_PATTERN = f"^[^{_NUL}]*$"
+NOT_BLANK_PATTERN = f"^[^{_NUL}]*[^{_NUL}{_WHITESPACE}][^{_NUL}]*$"
+
+
+def _is_free_text(schema: dict) -> bool:
+    return schema.get("type") == "string" and not {"format", "enum", "pattern"} & schema.keys()
+
+
 def _allowing_empty_values(parameters: list[dict]) -> list[dict]:
     """Filters and pagination treat an empty value (``?status=``, as a frontend sends for a
     cleared filter) as not given; the schema says so, so clients and fuzzers know."""
-    return [{**parameter, "allowEmptyValue": True} for parameter in parameters]
+    for parameter in parameters:
+        parameter["allowEmptyValue"] = True
+        if _is_free_text(parameter.get("schema", {})):
+            parameter["schema"]["pattern"] = NO_NUL_PATTERN
+    return parameters
 
 
 class EnvelopeAutoSchema(AutoSchema):
@@ -36,6 +54,15 @@ class EnvelopeAutoSchema(AutoSchema):
 
     def _get_pagination_parameters(self):
         return _allowing_empty_values(super()._get_pagination_parameters())
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "request" and isinstance(field, serializers.CharField) and _is_free_text(schema or {}):
+            # DRF trims before it checks for blank, so "may not be blank" means "holds more
+            # than whitespace".
+            not_blank = not field.allow_blank and field.trim_whitespace
+            schema["pattern"] = NOT_BLANK_PATTERN if not_blank else NO_NUL_PATTERN
+        return schema
 
     def _is_enveloped(self, serializer) -> bool:
         return bool(getattr(serializer, "is_envelope", False))
@@ -78,38 +105,3 @@ class EnvelopeAutoSchema(AutoSchema):
 
     def _error_component(self) -> ResolvedComponent:
         return self.resolve_serializer(ErrorEnvelopeSerializer, "response")
-
-
-#: Text never contains NUL: DRF rejects it in bodies, the middleware in query strings.
-NO_NUL_PATTERN = "^[^\\x00]*$"
-
-
-def _forbid_nul(schema: dict) -> None:
-    if not isinstance(schema, dict):
-        return
-    types = schema.get("type")
-    is_text = types == "string" or (isinstance(types, list) and "string" in types)
-    if is_text and not {"format", "enum", "pattern"} & schema.keys():
-        schema["pattern"] = NO_NUL_PATTERN
-    for key in ("properties", "patternProperties"):
-        for child in schema.get(key, {}).values():
-            _forbid_nul(child)
-    for key in ("items", "additionalProperties", "not"):
-        _forbid_nul(schema.get(key))
-    for key in ("allOf", "anyOf", "oneOf"):
-        for child in schema.get(key, []):
-            _forbid_nul(child)
-
-
-def forbid_nul_in_inputs(result, generator, request, public):
-    """Postprocessing hook: request bodies and query parameters say that their free text
-    may not contain NUL, as the API enforces."""
-    for name, component in result.get("components", {}).get("schemas", {}).items():
-        if name.endswith("Request"):  # COMPONENT_SPLIT_REQUEST: the request-side components
-            _forbid_nul(component)
-    for operations in result.get("paths", {}).values():
-        for operation in operations.values():
-            for parameter in operation.get("parameters", []):
-                if parameter.get("in") == "query":
-                    _forbid_nul(parameter.get("schema"))
-    return result

@@ -216,7 +216,6 @@ SPECTACULAR_SETTINGS = {
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
-        "practice.api.schema.forbid_nul_in_inputs",
     ],
     "ENUM_NAME_OVERRIDES": {},
 }
