@@ -36,7 +36,7 @@ MONEY = {"max_digits": 10, "decimal_places": 2, "validators": [MinValueValidator
 
 
 def validate_placeholders(value: str) -> None:
-    unknown = sorted({name for name in PLACEHOLDER_PATTERN.findall(value) if name not in EMAIL_PLACEHOLDERS})
+    unknown = sorted({name for name in re.findall(r"\{([^{}]*)\}", value) if name not in EMAIL_PLACEHOLDERS})
     if unknown:
         allowed = ", ".join(f"{{{name}}}" for name in EMAIL_PLACEHOLDERS)
         raise ValidationError(f"Unknown placeholder(s): {', '.join(f'{{{name}}}' for name in unknown)}. Use {allowed}.")

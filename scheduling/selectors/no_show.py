@@ -2,9 +2,11 @@
 
 from uuid import UUID
 
+from django.db.models import OuterRef, Subquery
+
 from practice.api.exceptions import NotFoundError
 from practice.models import Practice, User
-from scheduling.models import Appointment, NoShowPolicy, NoShowRecord
+from scheduling.models import Appointment, NoShowPolicy, NoShowRecord, Notification
 
 
 def appointment_get_for_no_show(*, actor: User, appointment_id: UUID) -> Appointment:
@@ -29,10 +31,12 @@ def no_show_policy_active(*, practice: Practice) -> NoShowPolicy | None:
 
 
 def no_show_record_for_appointment(*, appointment: Appointment) -> NoShowRecord | None:
-    """The appointment's no-show record with what its payload shows."""
+    """The appointment's no-show record with what its payload shows, in one query:
+    ``notification_status`` is the state of its latest notification (None without one)."""
+    latest_notification = Notification.objects.filter(no_show_record=OuterRef("pk")).order_by("-created_at")
     return (
         NoShowRecord.objects.select_related("appointment", "applied_by")
-        .prefetch_related("notifications")
+        .annotate(notification_status=Subquery(latest_notification.values("status")[:1]))
         .filter(appointment=appointment)
         .first()
     )

@@ -57,16 +57,12 @@ class NoShowRecordSerializer(serializers.Serializer):
     currency = serializers.SerializerMethodField(help_text="ISO 4217 code of the fee; null when no fee.")
     applied_at = serializers.DateTimeField()
     applied_by = NoShowAppliedBySerializer()
-    notification_status = serializers.SerializerMethodField(
-        help_text="State of the client's email: pending, sent or failed; null when the client was not notified."
+    notification_status = serializers.ChoiceField(
+        choices=Notification.Status.choices,
+        allow_null=True,
+        help_text="State of the client's email: pending, sent or failed; null when the client was not notified.",
     )
 
     @extend_schema_field(serializers.CharField(allow_null=True))
     def get_currency(self, record) -> str | None:
         return record.currency or None
-
-    @extend_schema_field(serializers.ChoiceField(choices=Notification.Status.choices, allow_null=True))
-    def get_notification_status(self, record) -> str | None:
-        # Prefetched by the selector; the latest notification tells the current state.
-        notifications = sorted(record.notifications.all(), key=lambda n: n.created_at)
-        return notifications[-1].status if notifications else None

@@ -25,6 +25,10 @@ from scheduling.services.notifications import notification_queue_email
 NO_SHOW_ELIGIBLE_STATUSES = (Appointment.Status.SCHEDULED, Appointment.Status.CONFIRMED, Appointment.Status.NO_SHOW)
 
 
+#: Set from rows read in the same transaction, so not looked up again by ``full_clean``.
+RELATED_FIELDS = ["id", "appointment", "practice", "client", "policy", "applied_by"]
+
+
 def _already_applied(record: NoShowRecord) -> ConflictError:
     # Imported here: the serializer module imports the models, not the other way round.
     from scheduling.serializers.no_show import NoShowRecordSerializer
@@ -139,8 +143,9 @@ def appointment_mark_no_show(
         fee_amount=fee,
         currency=appointment.practice.currency if fee is not None else "",
     )
-    # The appointment is validated as a whole by the unique check below, not here.
-    record.full_clean(exclude=["appointment"])
+    # Related rows were just read from the database; uniqueness and constraints are the
+    # database's to enforce (the one-record-per-appointment rule must hold under concurrency).
+    record.full_clean(exclude=RELATED_FIELDS, validate_unique=False, validate_constraints=False)
     try:
         with transaction.atomic():
             record.save(force_insert=True)
@@ -167,9 +172,10 @@ def appointment_mark_no_show(
         ip_address=ip_address,
         practice=appointment.practice,
     )
+    record.notification_status = None
     if notify_client:
         subject, text, html = no_show_email_render(record=record, policy=policy)
-        notification_queue_email(
+        notification = notification_queue_email(
             practice=appointment.practice,
             client=client,
             kind=Notification.Kind.NO_SHOW,
@@ -179,4 +185,5 @@ def appointment_mark_no_show(
             html_body=html,
             no_show_record=record,
         )
-    return no_show_record_for_appointment(appointment=appointment)
+        record.notification_status = notification.status
+    return record

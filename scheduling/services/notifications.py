@@ -65,8 +65,11 @@ def notification_queue_email(
         next_attempt_at=timezone.now(),
         no_show_record=no_show_record,
     )
-    notification.full_clean()
-    notification.save()
+    # The related rows come from the caller's transaction; only the values need checking.
+    notification.full_clean(
+        exclude=["id", "practice", "client", "no_show_record"], validate_unique=False, validate_constraints=False
+    )
+    notification.save(force_insert=True)
     transaction.on_commit(lambda: notifications_deliver_after_commit(ids=[notification.pk]), robust=True)
     return notification
 
