@@ -167,14 +167,16 @@ def notifications_deliver_after_commit(*, ids: list[UUID]) -> None:
 
 
 @transaction.atomic
-def notifications_retry_now(*, notifications: Iterable[Notification]) -> int:
+def notifications_retry_now(*, ids: Iterable[UUID]) -> int:
     """Make undelivered notifications due now, whatever their attempts so far, and try to
     deliver them after commit. Sent ones are left alone. Returns how many were queued."""
-    ids = [n.pk for n in notifications if n.status != Notification.Status.SENT]
-    if not ids:
-        return 0
     now = timezone.now()
-    queued = Notification.objects.filter(pk__in=ids).exclude(status=Notification.Status.SENT)
-    count = queued.update(status=Notification.Status.PENDING, next_attempt_at=now, updated_at=now)
-    transaction.on_commit(lambda: notifications_deliver_after_commit(ids=ids), robust=True)
-    return count
+    queued = Notification.objects.filter(pk__in=list(ids)).exclude(status=Notification.Status.SENT)
+    queued_ids = list(queued.values_list("pk", flat=True))
+    if not queued_ids:
+        return 0
+    Notification.objects.filter(pk__in=queued_ids).update(
+        status=Notification.Status.PENDING, next_attempt_at=now, updated_at=now
+    )
+    transaction.on_commit(lambda: notifications_deliver_after_commit(ids=queued_ids), robust=True)
+    return len(queued_ids)

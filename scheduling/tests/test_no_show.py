@@ -401,9 +401,10 @@ def test_anonymous_is_401(anon_api, missed):
 
 
 def test_no_show_endpoint_has_its_own_throttle(api, therapist, client_record, policy):
-    appointments = AppointmentFactory.create_batch(
-        3, therapist=therapist, client=client_record, starts_at=NOW - timedelta(hours=2)
-    )
+    appointments = [
+        AppointmentFactory(therapist=therapist, client=client_record, starts_at=NOW - timedelta(hours=hours))
+        for hours in (1, 2, 3)
+    ]
     from django.conf import settings
 
     rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "no_show": "2/minute"}
@@ -428,8 +429,9 @@ def test_query_count_is_constant_whatever_the_history(api, therapist, client_rec
         run(AppointmentFactory(therapist=therapist, client=client_record, starts_at=NOW - timedelta(days=days)))
     last = run(AppointmentFactory(therapist=therapist, client=client_record, starts_at=NOW - timedelta(hours=2)))
     assert first == last
-    # 9 statements plus the savepoints of the nested transactions (counted here too).
-    assert last <= 19
+    # 9 statements (10 on PostgreSQL: the audit chain's advisory lock) plus the savepoints
+    # of the nested transactions, which are counted here too.
+    assert last <= 20
 
 
 # --- Model rules ---------------------------------------------------------------------------
