@@ -18,6 +18,7 @@ from scheduling.selectors.no_show import (
     no_show_policy_active,
     no_show_record_for_appointment,
 )
+from scheduling.serializers.no_show import NoShowRecordSerializer
 from scheduling.services.notifications import notification_queue_email
 
 #: Statuses from which an appointment can become a no-show. ``no_show`` itself is allowed
@@ -30,9 +31,7 @@ RELATED_FIELDS = ["id", "appointment", "practice", "client", "policy", "applied_
 
 
 def _already_applied(record: NoShowRecord) -> ConflictError:
-    # Imported here: the serializer module imports the models, not the other way round.
-    from scheduling.serializers.no_show import NoShowRecordSerializer
-
+    # The error carries the existing record exactly as the endpoint's payload shows it.
     return ConflictError(
         "no_show_already_applied",
         "A no-show has already been recorded for this appointment.",

@@ -24,8 +24,10 @@ from scheduling.selectors.notifications import notifications_due
 logger = logging.getLogger(__name__)
 
 #: Attempts before a notification is given up (it then waits for "retry now" in the admin).
-MAX_ATTEMPTS = 5
-#: Wait after the first failure; doubled after each further one (1, 2, 4, 8 minutes...).
+#: With the backoff below, the last one is about two hours after the first: long enough
+#: to ride out a mail server restart or a short outage.
+MAX_ATTEMPTS = 8
+#: Wait after the first failure; doubled after each further one (1, 2, 4, ... 64 minutes).
 BACKOFF_BASE = timedelta(minutes=1)
 #: How long a claimed row is left alone by other senders before it counts as abandoned.
 CLAIM_LEASE = timedelta(minutes=10)
