@@ -75,7 +75,7 @@ class Migration(migrations.Migration):
                 ('status', models.CharField(choices=[('pending', 'Pending'), ('sent', 'Sent'), ('failed', 'Failed')], default='pending', max_length=16)),
                 ('attempts', models.PositiveSmallIntegerField(default=0)),
                 ('last_error', models.TextField(blank=True)),
-                ('next_attempt_at', models.DateTimeField(blank=True, help_text='When delivery may next be tried; empty once sent or when retries are used up.', null=True)),
+                ('next_attempt_at', models.DateTimeField(blank=True, default=django.utils.timezone.now, help_text='When delivery may next be tried; empty once sent or when retries are used up.', null=True)),
                 ('sent_at', models.DateTimeField(blank=True, null=True)),
                 ('client', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notifications', to='practice.client')),
                 ('no_show_record', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='notifications', to='scheduling.noshowrecord')),

@@ -4,6 +4,7 @@ the change: the row keeps the error and is retried by ``send_pending_notificatio
 
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 
 from practice.models import Client, Practice, TimeStampedModel
 
@@ -34,6 +35,7 @@ class Notification(TimeStampedModel):
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
     next_attempt_at = models.DateTimeField(
+        default=timezone.now,
         null=True,
         blank=True,
         help_text="When delivery may next be tried; empty once sent or when retries are used up.",
