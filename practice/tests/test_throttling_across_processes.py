@@ -69,9 +69,9 @@ def _serve_and_hammer(database_file: Path, cache_env: dict) -> list[int]:
         deadline = time.monotonic() + 90
         while True:
             try:
-                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=2)
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/health", timeout=10)
                 break
-            except (urllib.error.URLError, ConnectionError):
+            except OSError:  # not listening yet, or too slow to answer on a loaded machine
                 if time.monotonic() > deadline:
                     raise
                 time.sleep(0.2)
