@@ -1,0 +1,349 @@
+"""Recurring series: turning an appointment into a series, replacing its pattern, stopping
+it, and extending it to the rolling horizon.
+
+Occurrences are materialised only up to ``settings.RECURRING_HORIZON_WEEKS`` ahead; the
+``generate_recurring_appointments`` command extends every active series nightly.
+
+An occurrence counts as *touched*, and is never removed or regenerated, when it has a
+clinical session, its status is anything but scheduled or confirmed (started, completed,
+no-show, cancelled), or it was edited after it was generated. The generator writes every
+occurrence with ``updated_at`` equal to ``created_at``; any later save (API, admin) moves
+``updated_at`` on, so ``updated_at > created_at`` means "edited"."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from uuid import UUID
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+
+from practice.api.exceptions import ConflictError, NotFoundError, ValidationFailed
+from practice.models import User
+from scheduling.models import Appointment, RecurringSeries
+from scheduling.recurrence import MAX_SERIES_LENGTH, Occurrence, pattern_dates, series_occurrences
+from scheduling.selectors.recurring import recurring_appointment_get
+
+STOP_REASON = "The recurring series was stopped."
+RELATIONS = ["practice", "first_appointment", "therapist", "client"]
+
+#: Occurrences nothing has touched (see the module docstring).
+UNTOUCHED = Q(
+    status__in=[Appointment.Status.SCHEDULED, Appointment.Status.CONFIRMED],
+    session__isnull=True,
+    updated_at__lte=F("created_at"),
+)
+
+
+@dataclass(frozen=True)
+class SeriesConflict:
+    """An occurrence that was not created because the therapist is busy then."""
+
+    occurrence_date: date
+    starts_at: datetime
+    conflicting_appointment_id: UUID
+
+
+@dataclass
+class SeriesOutcome:
+    series: RecurringSeries
+    occurrences: list[Appointment] = field(default_factory=list)
+    conflicts: list[SeriesConflict] = field(default_factory=list)
+    is_new: bool = False
+
+
+@dataclass(frozen=True)
+class SeriesStopOutcome:
+    series: RecurringSeries
+    cancelled_count: int
+
+
+def horizon_end(*, tz: ZoneInfo, now: datetime, horizon_weeks: int | None = None) -> date:
+    """The last local date occurrences are materialised for."""
+    weeks = settings.RECURRING_HORIZON_WEEKS if horizon_weeks is None else horizon_weeks
+    return now.astimezone(tz).date() + timedelta(weeks=weeks)
+
+
+def _rule_error(code: str, message: str) -> ValidationFailed:
+    # A rule about the appointment as a whole, not about one input field.
+    return ValidationFailed(code, message, errors=[{"field": None, "message": message}])
+
+
+def _validate_pattern(*, pattern: str, first_date: date, end_date: date, exceptions: list[date]) -> None:
+    if end_date <= first_date:
+        raise ValidationFailed.for_field("end_date", f"Must be after the first occurrence ({first_date.isoformat()}).")
+    latest = first_date + MAX_SERIES_LENGTH
+    if end_date > latest:
+        raise ValidationFailed.for_field(
+            "end_date", f"A series may run at most two years, until {latest.isoformat()} at the latest."
+        )
+    produced = set(pattern_dates(pattern=pattern, first_date=first_date, end_date=end_date)) - {first_date}
+    errors = [
+        {"field": f"exceptions.{index}", "message": f"{day.isoformat()} is not a date of this series."}
+        for index, day in enumerate(exceptions)
+        if day not in produced
+    ]
+    if errors:
+        raise ValidationFailed(message="Every exception must be a date the series falls on.", errors=errors)
+
+
+def _first_overlap(busy: list[Appointment], starts_at: datetime, ends_at: datetime) -> Appointment | None:
+    # A linear scan: the window holds at most a few hundred of one therapist's appointments.
+    return next((other for other in busy if other.starts_at < ends_at and starts_at < other.ends_at), None)
+
+
+def _materialise(*, series: RecurringSeries, first: Appointment, candidates: list[Occurrence], now: datetime):
+    """Create the candidate occurrences that are in the future, not already in the series
+    and do not overlap another non-cancelled appointment of the therapist.
+
+    A fixed number of queries whatever the number of occurrences: one read of the
+    window, one bulk insert, one update. Under concurrency the database has the last word:
+    the insert skips a row that another transaction committed meanwhile (same series and
+    date, or on PostgreSQL an overlapping appointment, via the exclusion constraint), and
+    only then is the clash looked up and reported."""
+    candidates = [occurrence for occurrence in candidates if occurrence.starts_at > now]
+    if not candidates:
+        return [], []
+    window_start, window_end = candidates[0].starts_at, candidates[-1].ends_at
+    nearby = Appointment.objects.filter(
+        Q(therapist_id=series.therapist_id, starts_at__lt=window_end, ends_at__gt=window_start)
+        & ~Q(status=Appointment.Status.CANCELLED)
+        | Q(series=series, occurrence_date__range=(candidates[0].occurrence_date, candidates[-1].occurrence_date))
+    ).only("id", "starts_at", "ends_at", "status", "series_id", "occurrence_date")
+    taken_dates = set()
+    busy = []
+    for appointment in nearby:
+        if appointment.series_id == series.pk:
+            taken_dates.add(appointment.occurrence_date)
+        if appointment.status != Appointment.Status.CANCELLED:
+            busy.append(appointment)
+
+    to_create: list[Appointment] = []
+    conflicts: list[SeriesConflict] = []
+    for occurrence in candidates:
+        if occurrence.occurrence_date in taken_dates:
+            continue
+        clash = _first_overlap(busy, occurrence.starts_at, occurrence.ends_at)
+        if clash is not None:
+            conflicts.append(SeriesConflict(occurrence.occurrence_date, occurrence.starts_at, clash.pk))
+            continue
+        to_create.append(
+            Appointment(
+                practice_id=series.practice_id,
+                therapist_id=series.therapist_id,
+                client_id=series.client_id,
+                series=series,
+                occurrence_date=occurrence.occurrence_date,
+                starts_at=occurrence.starts_at,
+                ends_at=occurrence.ends_at,
+                appointment_type=first.appointment_type,
+                mode=first.mode,
+                location=first.location,
+                status=Appointment.Status.SCHEDULED,
+                created_at=now,
+                updated_at=now,
+            )
+        )
+    if not to_create:
+        return [], conflicts
+
+    Appointment.objects.bulk_create(to_create, ignore_conflicts=True)
+    ids = [appointment.pk for appointment in to_create]
+    # bulk_create stamps updated_at itself; make it equal created_at so that a later edit
+    # is recognisable (updated_at > created_at). The row count also says whether every row
+    # went in, so the lookup below only runs after a concurrent clash.
+    inserted = Appointment.objects.filter(pk__in=ids).update(updated_at=F("created_at"))
+    if inserted == len(to_create):
+        return to_create, conflicts
+
+    inserted_ids = set(Appointment.objects.filter(pk__in=ids).values_list("pk", flat=True))
+    created = [appointment for appointment in to_create if appointment.pk in inserted_ids]
+    missed = [appointment for appointment in to_create if appointment.pk not in inserted_ids]
+    clashing = list(
+        Appointment.objects.filter(
+            therapist_id=series.therapist_id,
+            starts_at__lt=missed[-1].ends_at,
+            ends_at__gt=missed[0].starts_at,
+        )
+        .exclude(status=Appointment.Status.CANCELLED)
+        .exclude(pk__in=inserted_ids)
+        .exclude(series=series, occurrence_date__in=[appointment.occurrence_date for appointment in missed])
+        .only("id", "starts_at", "ends_at")
+    )
+    for appointment in missed:
+        clash = _first_overlap(clashing, appointment.starts_at, appointment.ends_at)
+        # No clash: a concurrent run created this very occurrence, which is no conflict.
+        if clash is not None:
+            conflicts.append(SeriesConflict(appointment.occurrence_date, appointment.starts_at, clash.pk))
+    conflicts.sort(key=lambda conflict: conflict.starts_at)
+    return created, conflicts
+
+
+def _candidates(*, series: RecurringSeries, after: date, until: date) -> list[Occurrence]:
+    return series_occurrences(
+        pattern=series.pattern,
+        first_date=series.start_date,
+        local_start=series.local_start_time,
+        duration=timedelta(minutes=series.duration_minutes),
+        tz=ZoneInfo(series.timezone),
+        end_date=series.end_date,
+        exceptions=[date.fromisoformat(day) for day in series.exceptions],
+        after=after,
+        until=until,
+    )
+
+
+def _new_series(*, appointment: Appointment, pattern: str, end_date: date, exceptions: list[str]) -> RecurringSeries:
+    tz = appointment.practice.tzinfo
+    local_start = appointment.starts_at.astimezone(tz)
+    series = RecurringSeries(
+        practice_id=appointment.practice_id,
+        first_appointment=appointment,
+        therapist_id=appointment.therapist_id,
+        client_id=appointment.client_id,
+        pattern=pattern,
+        start_date=local_start.date(),
+        end_date=end_date,
+        exceptions=exceptions,
+        timezone=appointment.practice.timezone,
+        local_start_time=local_start.time(),
+        duration_minutes=appointment.duration_minutes,
+        generated_until=local_start.date(),
+    )
+    # The rules across fields were checked by _validate_pattern; the relations come from
+    # the (already loaded) appointment.
+    series.clean_fields(exclude=RELATIONS)
+    try:
+        # The appointment row is locked, so this only fails where locks do not exist
+        # (SQLite) and another request made the series first.
+        with transaction.atomic():
+            series.save(force_insert=True)
+    except IntegrityError as exc:
+        raise ConflictError("series_exists", "This appointment already starts a recurring series.") from exc
+    # A queryset update: linking the first appointment is not an edit of it.
+    Appointment.objects.filter(pk=appointment.pk).update(series=series, occurrence_date=series.start_date)
+    appointment.series, appointment.occurrence_date = series, series.start_date
+    return series
+
+
+@transaction.atomic
+def recurring_series_set(
+    *,
+    actor: User,
+    appointment_id: UUID,
+    pattern: str,
+    end_date: date,
+    exceptions: list[date],
+    now: datetime | None = None,
+) -> SeriesOutcome:
+    """Make the appointment the first occurrence of a series, or replace the pattern of the
+    series it already starts, and materialise occurrences up to the horizon.
+
+    Rules: the appointment is not cancelled and not an occurrence of another series; the
+    end date is after the first occurrence and at most two years after it; every exception
+    is a date the pattern produces. A slot where the therapist already has a non-cancelled
+    appointment is skipped and reported as a conflict. Replacing removes the untouched
+    future occurrences and generates the new pattern; touched ones are kept as they are."""
+    now = now or timezone.now()
+    appointment = recurring_appointment_get(actor=actor, appointment_id=appointment_id, lock=True)
+    if appointment.status == Appointment.Status.CANCELLED:
+        raise _rule_error("appointment_cancelled", "A cancelled appointment cannot start a recurring series.")
+    series = appointment.series
+    if series is not None and series.first_appointment_id != appointment.pk:
+        raise _rule_error(
+            "appointment_in_other_series",
+            "This appointment is an occurrence of another series; change that series through its first appointment.",
+        )
+    if series is not None and not series.is_active:
+        raise ConflictError("series_stopped", "This series was stopped; book a new appointment to start a new series.")
+
+    first_date = series.start_date if series else appointment.starts_at.astimezone(appointment.practice.tzinfo).date()
+    exceptions = sorted(set(exceptions))
+    _validate_pattern(pattern=pattern, first_date=first_date, end_date=end_date, exceptions=exceptions)
+    exception_strings = [day.isoformat() for day in exceptions]
+
+    if series is None:
+        series = _new_series(appointment=appointment, pattern=pattern, end_date=end_date, exceptions=exception_strings)
+        is_new = True
+    else:
+        series = RecurringSeries.objects.select_for_update().get(pk=series.pk)
+        series.occurrences.filter(UNTOUCHED, starts_at__gt=now).exclude(pk=appointment.pk).delete()
+        series.pattern, series.end_date, series.exceptions = pattern, end_date, exception_strings
+        series.clean_fields(exclude=RELATIONS)
+        is_new = False
+
+    until = horizon_end(tz=ZoneInfo(series.timezone), now=now)
+    created, conflicts = _materialise(
+        series=series,
+        first=appointment,
+        candidates=_candidates(series=series, after=series.start_date, until=until),
+        now=now,
+    )
+    series.generated_until = max(series.start_date, min(until, series.end_date))
+    series.save()
+    return SeriesOutcome(series=series, occurrences=created, conflicts=conflicts, is_new=is_new)
+
+
+@transaction.atomic
+def recurring_series_stop(*, actor: User, appointment_id: UUID, now: datetime | None = None) -> SeriesStopOutcome:
+    """Stop the series the appointment belongs to: it is no longer extended, and every
+    untouched occurrence that starts after now, except the first appointment itself, is
+    cancelled. Touched occurrences are kept. Stopping a stopped series changes nothing."""
+    now = now or timezone.now()
+    appointment = recurring_appointment_get(actor=actor, appointment_id=appointment_id, lock=True)
+    if appointment.series_id is None:
+        raise NotFoundError("series_not_found", "This appointment is not part of a recurring series.")
+    series = RecurringSeries.objects.select_for_update().get(pk=appointment.series_id)
+    if not series.is_active:
+        return SeriesStopOutcome(series=series, cancelled_count=0)
+    cancelled = (
+        series.occurrences.filter(UNTOUCHED, starts_at__gt=now)
+        .exclude(pk=series.first_appointment_id)
+        .update(
+            status=Appointment.Status.CANCELLED,
+            cancelled_at=now,
+            cancelled_by=actor,
+            cancellation_reason=STOP_REASON,
+            updated_at=now,
+        )
+    )
+    series.is_active = False
+    series.stopped_at = now
+    series.save(update_fields=["is_active", "stopped_at", "updated_at"])
+    return SeriesStopOutcome(series=series, cancelled_count=cancelled)
+
+
+@transaction.atomic
+def recurring_series_extend(
+    *, series_id: UUID, horizon_weeks: int | None = None, now: datetime | None = None, dry_run: bool = False
+) -> SeriesOutcome | None:
+    """Materialise an active series up to the horizon, skipping conflicts; idempotent.
+
+    The series row is locked with SKIP LOCKED: when another run (or a request changing the
+    series) holds it, this returns None at once instead of waiting, and the other one does
+    the work. ``dry_run`` computes the same outcome and rolls it back."""
+    now = now or timezone.now()
+    series = (
+        RecurringSeries.objects.select_for_update(skip_locked=True, of=("self",))
+        .select_related("first_appointment")
+        .filter(pk=series_id, is_active=True)
+        .first()
+    )
+    if series is None:
+        return None
+    until = min(horizon_end(tz=ZoneInfo(series.timezone), now=now, horizon_weeks=horizon_weeks), series.end_date)
+    if until <= series.generated_until:
+        return SeriesOutcome(series=series)
+    created, conflicts = _materialise(
+        series=series,
+        first=series.first_appointment,
+        candidates=_candidates(series=series, after=series.generated_until, until=until),
+        now=now,
+    )
+    series.generated_until = until
+    series.save(update_fields=["generated_until", "updated_at"])
+    if dry_run:
+        transaction.set_rollback(True)
+    return SeriesOutcome(series=series, occurrences=created, conflicts=conflicts)
