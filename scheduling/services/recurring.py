@@ -195,7 +195,14 @@ def _candidates(*, series: RecurringSeries, after: date, until: date) -> list[Oc
     )
 
 
-def _new_series(*, appointment: Appointment, pattern: str, end_date: date, exceptions: list[str]) -> RecurringSeries:
+def _generated_until(series: RecurringSeries, now: datetime) -> date:
+    until = horizon_end(tz=ZoneInfo(series.timezone), now=now)
+    return max(series.start_date, min(until, series.end_date))
+
+
+def _new_series(
+    *, appointment: Appointment, pattern: str, end_date: date, exceptions: list[str], now: datetime
+) -> RecurringSeries:
     tz = appointment.practice.tzinfo
     local_start = appointment.starts_at.astimezone(tz)
     series = RecurringSeries(
@@ -212,6 +219,7 @@ def _new_series(*, appointment: Appointment, pattern: str, end_date: date, excep
         duration_minutes=appointment.duration_minutes,
         generated_until=local_start.date(),
     )
+    series.generated_until = _generated_until(series, now)
     # The rules across fields were checked by _validate_pattern; the relations come from
     # the (already loaded) appointment.
     series.clean_fields(exclude=RELATIONS)
@@ -265,24 +273,26 @@ def recurring_series_set(
     exception_strings = [day.isoformat() for day in exceptions]
 
     if series is None:
-        series = _new_series(appointment=appointment, pattern=pattern, end_date=end_date, exceptions=exception_strings)
+        series = _new_series(
+            appointment=appointment, pattern=pattern, end_date=end_date, exceptions=exception_strings, now=now
+        )
         is_new = True
     else:
         series = RecurringSeries.objects.select_for_update().get(pk=series.pk)
         series.occurrences.filter(UNTOUCHED, starts_at__gt=now).exclude(pk=appointment.pk).delete()
         series.pattern, series.end_date, series.exceptions = pattern, end_date, exception_strings
+        series.generated_until = _generated_until(series, now)
         series.clean_fields(exclude=RELATIONS)
+        series.save()
         is_new = False
 
-    until = horizon_end(tz=ZoneInfo(series.timezone), now=now)
+    # Everything up to generated_until is created now, or skipped as a conflict.
     created, conflicts = _materialise(
         series=series,
         first=appointment,
-        candidates=_candidates(series=series, after=series.start_date, until=until),
+        candidates=_candidates(series=series, after=series.start_date, until=series.generated_until),
         now=now,
     )
-    series.generated_until = max(series.start_date, min(until, series.end_date))
-    series.save()
     return SeriesOutcome(series=series, occurrences=created, conflicts=conflicts, is_new=is_new)
 
 
