@@ -36,14 +36,11 @@ class RecurringSeriesAdmin(admin.ModelAdmin):
 
     @admin.action(description="Extend now (materialise up to the horizon)", permissions=["change"])
     def extend_now(self, request, queryset):
-        created = conflicts = skipped = 0
-        for series_id in queryset.filter(is_active=True).values_list("id", flat=True):
-            outcome = recurring_series_extend(series_id=series_id, horizon_weeks=settings.RECURRING_HORIZON_WEEKS)
-            if outcome is None:
-                skipped += 1
-                continue
-            created += len(outcome.occurrences)
-            conflicts += len(outcome.conflicts)
+        ids = list(queryset.filter(is_active=True).values_list("id", flat=True))
+        outcomes = recurring_series_extend(series_ids=ids, horizon_weeks=settings.RECURRING_HORIZON_WEEKS)
+        created = sum(len(outcome.occurrences) for outcome in outcomes)
+        conflicts = sum(len(outcome.conflicts) for outcome in outcomes)
+        skipped = len(ids) - len(outcomes)
         self.message_user(
             request,
             f"Created {created} occurrences; skipped {conflicts} that conflict with other appointments"

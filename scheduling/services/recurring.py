@@ -10,8 +10,10 @@ no-show, cancelled), or it was edited after it was generated. The generator writ
 occurrence with ``updated_at`` equal to ``created_at``; any later save (API, admin) moves
 ``updated_at`` on, so ``updated_at > created_at`` means "edited"."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 from uuid import UUID
 from zoneinfo import ZoneInfo
 
@@ -89,96 +91,137 @@ def _validate_pattern(*, pattern: str, first_date: date, end_date: date, excepti
         raise ValidationFailed(message="Every exception must be a date the series falls on.", errors=errors)
 
 
-def _first_overlap(busy: list[Appointment], starts_at: datetime, ends_at: datetime) -> Appointment | None:
-    # A linear scan: the window holds at most a few hundred of one therapist's appointments.
+class _Slot(NamedTuple):
+    """Where a therapist is busy (read as plain tuples: cheaper than model instances)."""
+
+    pk: UUID
+    starts_at: datetime
+    ends_at: datetime
+
+
+def _first_overlap(busy: list[_Slot], starts_at: datetime, ends_at: datetime) -> _Slot | None:
+    # A linear scan: one therapist's appointments over the window, a few hundred at most.
     return next((other for other in busy if other.starts_at < ends_at and starts_at < other.ends_at), None)
 
 
-def _materialise(*, series: RecurringSeries, first: Appointment, candidates: list[Occurrence], now: datetime):
-    """Create the candidate occurrences that are in the future, not already in the series
-    and do not overlap another non-cancelled appointment of the therapist.
+@dataclass
+class _Plan:
+    """What to materialise for one series: its candidate occurrences, and what came of them."""
 
-    A fixed number of queries whatever the number of occurrences: one read of the
-    window, one bulk insert, one update. Under concurrency the database has the last word:
-    the insert skips a row that another transaction committed meanwhile (same series and
-    date, or on PostgreSQL an overlapping appointment, via the exclusion constraint), and
-    only then is the clash looked up and reported."""
-    candidates = [occurrence for occurrence in candidates if occurrence.starts_at > now]
-    if not candidates:
-        return [], []
-    window_start, window_end = candidates[0].starts_at, candidates[-1].ends_at
+    series: RecurringSeries
+    first: Appointment
+    candidates: list[Occurrence]
+    created: list[Appointment] = field(default_factory=list)
+    conflicts: list[SeriesConflict] = field(default_factory=list)
+
+
+def _occurrence(plan: _Plan, occurrence: Occurrence, now: datetime) -> Appointment:
+    series, first = plan.series, plan.first
+    return Appointment(
+        practice_id=series.practice_id,
+        therapist_id=series.therapist_id,
+        client_id=series.client_id,
+        series=series,
+        occurrence_date=occurrence.occurrence_date,
+        starts_at=occurrence.starts_at,
+        ends_at=occurrence.ends_at,
+        appointment_type=first.appointment_type,
+        mode=first.mode,
+        location=first.location,
+        status=Appointment.Status.SCHEDULED,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _materialise(plans: list[_Plan], now: datetime) -> None:
+    """Create the candidate occurrences of one or more series that are in the future, not
+    already in their series and do not overlap another non-cancelled appointment of the
+    therapist (including one just planned for another series in the batch); record the
+    rest as conflicts on each plan.
+
+    A fixed number of queries whatever the number of series and occurrences: one read of
+    the window, one bulk insert, one update. Under concurrency the database has the last
+    word: the insert skips a row that another transaction committed meanwhile (same series
+    and date, or on PostgreSQL an overlapping appointment, via the exclusion constraint),
+    and only then is the clash looked up and reported."""
+    for plan in plans:
+        plan.candidates = [occurrence for occurrence in plan.candidates if occurrence.starts_at > now]
+    plans = [plan for plan in plans if plan.candidates]
+    if not plans:
+        return
+    candidates = [occurrence for plan in plans for occurrence in plan.candidates]
+    window = (min(c.starts_at for c in candidates), max(c.ends_at for c in candidates))
+    dates = (min(c.occurrence_date for c in candidates), max(c.occurrence_date for c in candidates))
     nearby = Appointment.objects.filter(
-        Q(therapist_id=series.therapist_id, starts_at__lt=window_end, ends_at__gt=window_start)
+        Q(therapist_id__in={plan.series.therapist_id for plan in plans}, starts_at__lt=window[1], ends_at__gt=window[0])
         & ~Q(status=Appointment.Status.CANCELLED)
-        | Q(series=series, occurrence_date__range=(candidates[0].occurrence_date, candidates[-1].occurrence_date))
-    ).only("id", "starts_at", "ends_at", "status", "series_id", "occurrence_date")
-    taken_dates = set()
-    busy = []
-    for appointment in nearby:
-        if appointment.series_id == series.pk:
-            taken_dates.add(appointment.occurrence_date)
-        if appointment.status != Appointment.Status.CANCELLED:
-            busy.append(appointment)
+        | Q(series_id__in=[plan.series.pk for plan in plans], occurrence_date__range=dates)
+    ).values_list("id", "therapist_id", "starts_at", "ends_at", "status", "series_id", "occurrence_date")
+    taken: set[tuple[UUID, date]] = set()
+    busy: dict[UUID, list[_Slot]] = defaultdict(list)
+    for pk, therapist_id, starts_at, ends_at, status, series_id, occurrence_date in nearby:
+        if series_id:
+            taken.add((series_id, occurrence_date))
+        if status != Appointment.Status.CANCELLED:
+            busy[therapist_id].append(_Slot(pk, starts_at, ends_at))
 
-    to_create: list[Appointment] = []
-    conflicts: list[SeriesConflict] = []
-    for occurrence in candidates:
-        if occurrence.occurrence_date in taken_dates:
-            continue
-        clash = _first_overlap(busy, occurrence.starts_at, occurrence.ends_at)
-        if clash is not None:
-            conflicts.append(SeriesConflict(occurrence.occurrence_date, occurrence.starts_at, clash.pk))
-            continue
-        to_create.append(
-            Appointment(
-                practice_id=series.practice_id,
-                therapist_id=series.therapist_id,
-                client_id=series.client_id,
-                series=series,
-                occurrence_date=occurrence.occurrence_date,
-                starts_at=occurrence.starts_at,
-                ends_at=occurrence.ends_at,
-                appointment_type=first.appointment_type,
-                mode=first.mode,
-                location=first.location,
-                status=Appointment.Status.SCHEDULED,
-                created_at=now,
-                updated_at=now,
-            )
-        )
+    to_create: list[tuple[_Plan, Appointment]] = []
+    for plan in plans:
+        therapist_busy = busy[plan.series.therapist_id]
+        for occurrence in plan.candidates:
+            if (plan.series.pk, occurrence.occurrence_date) in taken:
+                continue
+            clash = _first_overlap(therapist_busy, occurrence.starts_at, occurrence.ends_at)
+            if clash is not None:
+                plan.conflicts.append(SeriesConflict(occurrence.occurrence_date, occurrence.starts_at, clash.pk))
+                continue
+            appointment = _occurrence(plan, occurrence, now)
+            therapist_busy.append(_Slot(appointment.pk, appointment.starts_at, appointment.ends_at))
+            to_create.append((plan, appointment))
     if not to_create:
-        return [], conflicts
+        return
 
-    Appointment.objects.bulk_create(to_create, ignore_conflicts=True)
-    ids = [appointment.pk for appointment in to_create]
+    Appointment.objects.bulk_create([appointment for _, appointment in to_create], ignore_conflicts=True)
+    ids = [appointment.pk for _, appointment in to_create]
     # bulk_create stamps updated_at itself; make it equal created_at so that a later edit
     # is recognisable (updated_at > created_at). The row count also says whether every row
     # went in, so the lookup below only runs after a concurrent clash.
     inserted = Appointment.objects.filter(pk__in=ids).update(updated_at=F("created_at"))
-    if inserted == len(to_create):
-        return to_create, conflicts
+    if inserted == len(ids):
+        for plan, appointment in to_create:
+            plan.created.append(appointment)
+        return
 
     inserted_ids = set(Appointment.objects.filter(pk__in=ids).values_list("pk", flat=True))
-    created = [appointment for appointment in to_create if appointment.pk in inserted_ids]
-    missed = [appointment for appointment in to_create if appointment.pk not in inserted_ids]
-    clashing = list(
+    missed = [(plan, appointment) for plan, appointment in to_create if appointment.pk not in inserted_ids]
+    clashing: dict[UUID, list[tuple[_Slot, UUID | None, date | None]]] = defaultdict(list)
+    for pk, therapist_id, starts_at, ends_at, series_id, occurrence_date in (
         Appointment.objects.filter(
-            therapist_id=series.therapist_id,
-            starts_at__lt=missed[-1].ends_at,
-            ends_at__gt=missed[0].starts_at,
+            therapist_id__in={appointment.therapist_id for _, appointment in missed},
+            starts_at__lt=max(appointment.ends_at for _, appointment in missed),
+            ends_at__gt=min(appointment.starts_at for _, appointment in missed),
         )
         .exclude(status=Appointment.Status.CANCELLED)
         .exclude(pk__in=inserted_ids)
-        .exclude(series=series, occurrence_date__in=[appointment.occurrence_date for appointment in missed])
-        .only("id", "starts_at", "ends_at")
-    )
-    for appointment in missed:
-        clash = _first_overlap(clashing, appointment.starts_at, appointment.ends_at)
+        .values_list("id", "therapist_id", "starts_at", "ends_at", "series_id", "occurrence_date")
+    ):
+        clashing[therapist_id].append((_Slot(pk, starts_at, ends_at), series_id, occurrence_date))
+    for plan, appointment in to_create:
+        if appointment.pk in inserted_ids:
+            plan.created.append(appointment)
+            continue
+        others = [
+            slot
+            for slot, series_id, occurrence_date in clashing[appointment.therapist_id]
+            if (series_id, occurrence_date) != (plan.series.pk, appointment.occurrence_date)
+        ]
+        clash = _first_overlap(others, appointment.starts_at, appointment.ends_at)
         # No clash: a concurrent run created this very occurrence, which is no conflict.
         if clash is not None:
-            conflicts.append(SeriesConflict(appointment.occurrence_date, appointment.starts_at, clash.pk))
-    conflicts.sort(key=lambda conflict: conflict.starts_at)
-    return created, conflicts
+            plan.conflicts.append(SeriesConflict(appointment.occurrence_date, appointment.starts_at, clash.pk))
+    for plan in plans:
+        plan.conflicts.sort(key=lambda conflict: conflict.starts_at)
 
 
 def _candidates(*, series: RecurringSeries, after: date, until: date) -> list[Occurrence]:
@@ -287,13 +330,9 @@ def recurring_series_set(
         is_new = False
 
     # Everything up to generated_until is created now, or skipped as a conflict.
-    created, conflicts = _materialise(
-        series=series,
-        first=appointment,
-        candidates=_candidates(series=series, after=series.start_date, until=series.generated_until),
-        now=now,
-    )
-    return SeriesOutcome(series=series, occurrences=created, conflicts=conflicts, is_new=is_new)
+    plan = _Plan(series, appointment, _candidates(series=series, after=series.start_date, until=series.generated_until))
+    _materialise([plan], now)
+    return SeriesOutcome(series=series, occurrences=plan.created, conflicts=plan.conflicts, is_new=is_new)
 
 
 @transaction.atomic
@@ -327,33 +366,35 @@ def recurring_series_stop(*, actor: User, appointment_id: UUID, now: datetime | 
 
 @transaction.atomic
 def recurring_series_extend(
-    *, series_id: UUID, horizon_weeks: int | None = None, now: datetime | None = None, dry_run: bool = False
-) -> SeriesOutcome | None:
-    """Materialise an active series up to the horizon, skipping conflicts; idempotent.
+    *, series_ids: list[UUID], horizon_weeks: int | None = None, now: datetime | None = None, dry_run: bool = False
+) -> list[SeriesOutcome]:
+    """Materialise active series up to the horizon, skipping conflicts; idempotent. One
+    batch of series costs a fixed number of queries, however many series and occurrences.
 
-    The series row is locked with SKIP LOCKED: when another run (or a request changing the
-    series) holds it, this returns None at once instead of waiting, and the other one does
-    the work. ``dry_run`` computes the same outcome and rolls it back."""
+    The series rows are locked with SKIP LOCKED: a series that another run (or a request
+    changing it) holds is left out at once instead of waited for, and the other one does
+    the work; the outcome lists only the series this call extended. ``dry_run`` computes
+    the same outcome and rolls it back."""
     now = now or timezone.now()
-    series = (
+    locked = (
         RecurringSeries.objects.select_for_update(skip_locked=True, of=("self",))
         .select_related("first_appointment")
-        .filter(pk=series_id, is_active=True)
-        .first()
+        .filter(pk__in=series_ids, is_active=True)
+        .order_by("pk")
     )
-    if series is None:
-        return None
-    until = min(horizon_end(tz=ZoneInfo(series.timezone), now=now, horizon_weeks=horizon_weeks), series.end_date)
-    if until <= series.generated_until:
-        return SeriesOutcome(series=series)
-    created, conflicts = _materialise(
-        series=series,
-        first=series.first_appointment,
-        candidates=_candidates(series=series, after=series.generated_until, until=until),
-        now=now,
-    )
-    series.generated_until = until
-    series.save(update_fields=["generated_until", "updated_at"])
+    plans = []
+    advanced: dict[date, list[UUID]] = defaultdict(list)
+    for series in locked:
+        until = min(horizon_end(tz=ZoneInfo(series.timezone), now=now, horizon_weeks=horizon_weeks), series.end_date)
+        after = series.generated_until
+        plans.append(_Plan(series, series.first_appointment, _candidates(series=series, after=after, until=until)))
+        if until > after:
+            series.generated_until, series.updated_at = until, now
+            advanced[until].append(series.pk)
+    _materialise(plans, now)
+    # Series of one timezone share the horizon date: one UPDATE per date, not per series.
+    for until, ids in advanced.items():
+        RecurringSeries.objects.filter(pk__in=ids).update(generated_until=until, updated_at=now)
     if dry_run:
         transaction.set_rollback(True)
-    return SeriesOutcome(series=series, occurrences=created, conflicts=conflicts)
+    return [SeriesOutcome(series=plan.series, occurrences=plan.created, conflicts=plan.conflicts) for plan in plans]
