@@ -19,12 +19,14 @@ def recurring_appointment_queryset(*, actor: User) -> QuerySet[Appointment]:
 
 
 def recurring_appointment_get(*, actor: User, appointment_id: UUID, lock: bool = False) -> Appointment:
-    """One appointment the actor may manage a series from, with its practice and series;
-    ``lock`` holds its row until the transaction ends, so changes to one appointment's
-    series are serialised. Anything else is a 404, exactly as if it did not exist."""
-    qs = recurring_appointment_queryset(actor=actor).select_related("practice", "series")
+    """One appointment the actor may manage a series from, with its practice; ``lock``
+    holds its row until the transaction ends, so changes to one appointment's series are
+    serialised. Anything else is a 404, exactly as if it did not exist.
+
+    The series is read apart (after the lock): a row that waited for the lock is re-read
+    by PostgreSQL, but a series joined to it is not."""
+    qs = recurring_appointment_queryset(actor=actor).select_related("practice")
     if lock:
-        # Only the appointment row: the series may be absent (outer join) and is locked apart.
         qs = qs.select_for_update(of=("self",))
     appointment = qs.filter(pk=appointment_id).first()
     if appointment is None:

@@ -301,7 +301,9 @@ def recurring_series_set(
     appointment = recurring_appointment_get(actor=actor, appointment_id=appointment_id, lock=True)
     if appointment.status == Appointment.Status.CANCELLED:
         raise _rule_error("appointment_cancelled", "A cancelled appointment cannot start a recurring series.")
-    series = appointment.series
+    series = None
+    if appointment.series_id:
+        series = RecurringSeries.objects.select_for_update().get(pk=appointment.series_id)
     if series is not None and series.first_appointment_id != appointment.pk:
         raise _rule_error(
             "appointment_in_other_series",
@@ -321,7 +323,6 @@ def recurring_series_set(
         )
         is_new = True
     else:
-        series = RecurringSeries.objects.select_for_update().get(pk=series.pk)
         series.occurrences.filter(UNTOUCHED, starts_at__gt=now).exclude(pk=appointment.pk).delete()
         series.pattern, series.end_date, series.exceptions = pattern, end_date, exception_strings
         series.generated_until = _generated_until(series, now)

@@ -495,3 +495,36 @@ def test_a_clash_committed_during_generation_is_reported_not_double_booked(thera
         {"occurrenceDate": "2026-03-23", "startsAt": "2026-03-23T08:00:00Z", "conflictingAppointmentId": str(clash.pk)}
     ]
     assert not Appointment.objects.filter(series__isnull=False, occurrence_date=date(2026, 3, 23)).exists()
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_two_simultaneous_posts_for_one_appointment_make_one_series(therapist, client_record):
+    first = AppointmentFactory(
+        therapist=therapist, client=client_record, starts_at=FIRST_START, ends_at=FIRST_START + timedelta(minutes=50)
+    )
+    barrier = threading.Barrier(2)
+    statuses, errors = [], []
+
+    def make_recurring():
+        try:
+            api = authenticated_client(therapist)
+            barrier.wait(10)
+            statuses.append(post(api, first).status_code)
+        except Exception as exc:  # surfaced by the assertion below
+            errors.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=make_recurring) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+
+    assert errors == []
+    # The appointment row lock serialises them: the second replaces the first's pattern.
+    assert sorted(statuses) == [200, 201]
+    assert RecurringSeries.objects.count() == 1
+    assert Appointment.objects.filter(series__isnull=False).count() == 13
+    assert Appointment.objects.values("occurrence_date").distinct().count() == 13
