@@ -313,9 +313,8 @@ def recurring_series_set(
         raise ConflictError("series_stopped", "This series was stopped; book a new appointment to start a new series.")
 
     first_date = series.start_date if series else appointment.starts_at.astimezone(appointment.practice.tzinfo).date()
-    exceptions = sorted(set(exceptions))
     _validate_pattern(pattern=pattern, first_date=first_date, end_date=end_date, exceptions=exceptions)
-    exception_strings = [day.isoformat() for day in exceptions]
+    exception_strings = [day.isoformat() for day in sorted(set(exceptions))]
 
     if series is None:
         series = _new_series(

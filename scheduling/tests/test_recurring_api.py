@@ -179,7 +179,7 @@ def test_only_the_future_is_materialised_when_the_first_appointment_is_past(api,
         ({"pattern": "daily"}, "pattern"),
         ({"pattern": 7}, "pattern"),
         ({"exceptions": ["2026-03-10"]}, "exceptions.0"),  # a Tuesday: not on the pattern
-        ({"exceptions": ["2026-03-09", "2026-08-03"]}, "exceptions.1"),  # after the end date
+        ({"exceptions": ["2026-08-03", "2026-03-09"]}, "exceptions.0"),  # after the end date
         ({"exceptions": ["2026-03-02"]}, "exceptions.0"),  # the first appointment itself
         ({"exceptions": ["2026-13-01"]}, "exceptions.0"),
         ({"exceptions": "2026-03-09"}, "exceptions"),
@@ -198,6 +198,13 @@ def test_invalid_input_is_a_400_naming_the_field_and_changes_nothing(api, first_
 
 def test_two_years_after_the_first_occurrence_is_still_allowed(api, first_appointment):
     assert post(api, first_appointment, endDate="2028-03-02").status_code == 201
+
+
+def test_exceptions_are_stored_sorted_once_and_errors_point_at_what_was_sent(api, first_appointment):
+    response = post(api, first_appointment, exceptions=["2026-03-23", "2026-03-16", "2026-03-23", "2026-03-17"])
+    assert [e["field"] for e in response.json()["errors"]] == ["exceptions.3"]
+    response = post(api, first_appointment, exceptions=["2026-03-23", "2026-03-16", "2026-03-23"])
+    assert response.json()["data"]["series"]["exceptions"] == ["2026-03-16", "2026-03-23"]
 
 
 def test_missing_fields_are_named(api, first_appointment):
