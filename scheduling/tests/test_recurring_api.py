@@ -117,6 +117,8 @@ def test_weekly_series_until_next_summer_fills_twelve_weeks_at_0900_local_skippi
     assert {(a.therapist_id, a.client_id, a.appointment_type) for a in stored} == {
         (first_appointment.therapist_id, first_appointment.client_id, first_appointment.appointment_type)
     }
+    # Generated rows carry updated_at == created_at: that is how a later edit is recognised.
+    assert all(a.updated_at == a.created_at for a in stored if a.pk != first_appointment.pk)
     first_appointment.refresh_from_db()
     assert first_appointment.occurrence_date == date(2026, 3, 2)
 
