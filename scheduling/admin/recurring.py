@@ -23,6 +23,9 @@ class OccurrenceInline(admin.TabularInline):
 
 @admin.register(RecurringSeries)
 class RecurringSeriesAdmin(admin.ModelAdmin):
+    """Series are created, replaced and stopped through the API (which keeps their
+    occurrences consistent); staff read them here and can extend them at once."""
+
     list_display = ["pattern", "client", "therapist", "start_date", "end_date", "generated_until", "is_active"]
     list_filter = ["pattern", "is_active", "practice"]
     list_select_related = ["client", "therapist", "practice"]
@@ -30,9 +33,36 @@ class RecurringSeriesAdmin(admin.ModelAdmin):
     autocomplete_fields = ["practice", "therapist", "client"]
     raw_id_fields = ["first_appointment"]
     readonly_fields = ["id", "generated_until", "stopped_at", "created_at", "updated_at"]
+    # The rules of a series (first occurrence, pattern, exceptions) hold only when it is
+    # changed through the API, which regenerates its occurrences; here it is read and extended.
+    fields = [
+        "id",
+        "practice",
+        "first_appointment",
+        "therapist",
+        "client",
+        "pattern",
+        "start_date",
+        "end_date",
+        "exceptions",
+        "timezone",
+        "local_start_time",
+        "duration_minutes",
+        "generated_until",
+        "is_active",
+        "stopped_at",
+        "created_at",
+        "updated_at",
+    ]
     date_hierarchy = "start_date"
     inlines = [OccurrenceInline]
     actions = ["extend_now"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request):
+        return False
 
     @admin.action(description="Extend now (materialise up to the horizon)", permissions=["change"])
     def extend_now(self, request, queryset):

@@ -165,6 +165,8 @@ def test_admin_lists_series_and_extends_them_now(client, practice, therapist, cl
         assert str(client_record) in listing.content.decode()
         detail = client.get(f"/admin/scheduling/recurringseries/{series.pk}/change/")
         assert detail.status_code == 200
+        # Series are made from an appointment through the API, never typed in here.
+        assert client.get("/admin/scheduling/recurringseries/add/").status_code == 403
         response = client.post(
             "/admin/scheduling/recurringseries/",
             {"action": "extend_now", "_selected_action": [str(series.pk)]},
