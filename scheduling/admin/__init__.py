@@ -1,1 +1,4 @@
-from . import no_show  # noqa: F401
+from . import (
+    no_show,  # noqa: F401
+    recurring,  # noqa: F401
+)
