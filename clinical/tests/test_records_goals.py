@@ -266,13 +266,13 @@ def test_list_query_count_is_constant(api, client_record, django_assert_max_num_
         body = api.get(url(client_record) + "?limit=100").json()
     assert len(body["data"]["goals"]) == 62
     assert len(small) == len(large)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         api.get(url(client_record))
 
 
 def test_write_query_counts_are_bounded(api, client_record, django_assert_max_num_queries):
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         created = api.post(url(client_record), {"goal": "Journal"}, format="json")
     goal_id = created.json()["data"]["id"]
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         assert api.patch(f"{url(client_record)}/{goal_id}", {"progress": 50}, format="json").status_code == 200
