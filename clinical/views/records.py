@@ -6,6 +6,7 @@ and write leaves exactly one audit entry; a denied or failed request leaves none
 request's transaction is rolled back)."""
 
 import django_filters
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.response import Response
@@ -27,7 +28,9 @@ from ..serializers.records import (
 )
 from ..services import records as services
 
-CLIENT_ID = OpenApiParameter("client_id", str, OpenApiParameter.PATH, description="The client's id (UUID).")
+CLIENT_ID = OpenApiParameter(
+    "client_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The client's id (UUID)."
+)
 NOT_VISIBLE = (
     "Only the client's assigned therapist(s) may use this; for anyone else (staff, other therapists, "
     "another practice) the client is a 404. Every call is written to the audit trail."
@@ -118,7 +121,7 @@ class TherapyGoalPagination(PagePagination):
         operation_id="client_therapy_goals_update",
         parameters=[
             CLIENT_ID,
-            OpenApiParameter("id", str, OpenApiParameter.PATH, description="The goal's id (UUID)."),
+            OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The goal's id (UUID)."),
         ],
         request=TherapyGoalUpdateSerializer,
         responses={200: TherapyGoalSerializer},
