@@ -61,12 +61,6 @@ class TherapyGoalSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class TherapyGoalListSerializer(serializers.Serializer):
-    """The seed's payload: ``{"goals": [...]}``."""
-
-    goals = TherapyGoalSerializer(many=True)
-
-
 class TherapyGoalCreateSerializer(serializers.Serializer):
     goal = serializers.CharField(max_length=500)
     status = serializers.ChoiceField(choices=TherapyGoal.Status.choices, default=TherapyGoal.Status.ACTIVE)

@@ -33,7 +33,8 @@ CLIENT_ID = OpenApiParameter(
 )
 NOT_VISIBLE = (
     "Only the client's assigned therapist(s) may use this; for anyone else (staff, other therapists, "
-    "another practice) the client is a 404. Every call is written to the audit trail."
+    "another practice) the client is a 404. Every successful call is recorded in the audit trail (which "
+    "fields changed, never their values)."
 )
 
 

@@ -154,6 +154,7 @@ def test_every_request_writes_exactly_one_audit_entry(staff_api, staff, client_r
     staff_api.get(url(client_record))
     staff_api.put(url(client_record), CONTACT, format="json")
     staff_api.put(url(client_record), {**CONTACT, "phone": "+31 6 87654321", "email": "new@example.com"}, format="json")
+    staff_api.put(url(client_record), {"name": CONTACT["name"], "phone": "0687654321"}, format="json")  # same values
     staff_api.get(url(client_record))
     contact = EmergencyContact.objects.get(client=client_record)
     entries = list(AuditEvent.objects.order_by("sequence"))
@@ -161,6 +162,7 @@ def test_every_request_writes_exactly_one_audit_entry(staff_api, staff, client_r
         ("view", "emergency_contact", str(client_record.pk), []),  # none yet: the client is the record
         ("create", "emergency_contact", str(contact.pk), ["alternate_phone", "email", "name", "phone", "relationship"]),
         ("update", "emergency_contact", str(contact.pk), ["email", "phone"]),
+        ("update", "emergency_contact", str(contact.pk), []),
         ("view", "emergency_contact", str(contact.pk), []),
     ]
     assert {(e.actor_id, e.client_id) for e in entries} == {(staff.pk, client_record.pk)}
