@@ -112,7 +112,10 @@ class AuditClientFilter(admin.SimpleListFilter):
         if self.value() is None:
             return []
         client_id = self._selected_id()
-        client = Client.objects.filter(pk=client_id).first() if client_id else None
+        clients = Client.objects.filter(pk=client_id)
+        if not request.user.is_superuser:
+            clients = clients.filter(practice_id=request.user.practice_id)
+        client = clients.first() if client_id else None
         return [(self.value(), str(client) if client else "Unknown client")]
 
     def queryset(self, request, queryset):
@@ -122,9 +125,32 @@ class AuditClientFilter(admin.SimpleListFilter):
         return queryset.filter(client_id=client_id) if client_id else queryset.none()
 
 
+class AuditActorFilter(admin.SimpleListFilter):
+    """Entries by one user, chosen among the users of the viewer's own practice (a
+    superuser: among everyone)."""
+
+    title = "actor"
+    parameter_name = "actor"
+
+    def lookups(self, request, model_admin):
+        users = User.objects.order_by("email").only("id", "email", "first_name", "last_name")
+        if not request.user.is_superuser:
+            users = users.filter(practice_id=request.user.practice_id)
+        return [(str(user.pk), f"{user} <{user.email}>") for user in users]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        try:
+            return queryset.filter(actor_id=uuid.UUID(self.value()))
+        except ValueError:
+            return queryset.none()
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    """The audit trail, read-only: nobody adds, edits or deletes entries here."""
+    """The audit trail, read-only: nobody adds, edits or deletes entries here. Practice staff
+    see their own practice's trail only; superusers see every practice's."""
 
     list_display = [
         "created_at",
@@ -141,8 +167,8 @@ class AuditEventAdmin(admin.ModelAdmin):
         "action",
         "record_type",
         AuditClientFilter,
+        AuditActorFilter,
         "practice",
-        "actor",
         ("created_at", admin.DateFieldListFilter),
     ]
     list_select_related = ["practice", "actor", "client"]
@@ -151,6 +177,18 @@ class AuditEventAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     show_full_result_count = False
     ordering = ["-created_at", "-sequence"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(practice_id=request.user.practice_id)
+
+    def get_list_filter(self, request):
+        if request.user.is_superuser:
+            return self.list_filter
+        # Practice staff only ever see their own practice: the other practices' names stay hidden.
+        return [spec for spec in self.list_filter if spec != "practice"]
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]

@@ -4,6 +4,7 @@ listing every client), actor, action and date; read-only; no clinical content sh
 import datetime
 
 import pytest
+from django.contrib.auth.models import Permission
 from django.test import Client as BrowserClient
 from django.utils import timezone
 
@@ -77,7 +78,7 @@ def test_search_by_client_name(browser, trail):
 
 
 def test_filter_by_actor_action_and_date(browser, trail, therapist, other_therapist):
-    by_actor = listed(browser.get(AUDIT_URL, {"actor__id__exact": str(other_therapist.pk)}))
+    by_actor = listed(browser.get(AUDIT_URL, {"actor": str(other_therapist.pk)}))
     assert {e.actor_id for e in by_actor} == {other_therapist.pk}
     assert len(by_actor) == 1
     updates = listed(browser.get(AUDIT_URL, {"action__exact": "update"}))
@@ -114,3 +115,35 @@ def test_clinical_records_show_metadata_only_and_are_read_only(browser, client_r
         assert browser.post(f"{base}{obj.pk}/delete/", {"post": "yes"}).status_code == 403
     goal.refresh_from_db()
     assert goal.goal == "Goal-secret"
+
+
+@pytest.fixture
+def staff_browser(staff):
+    staff.user_permissions.add(Permission.objects.get(codename="view_auditevent"))
+    browser = BrowserClient()
+    browser.force_login(staff)
+    return browser
+
+
+def test_practice_staff_see_only_their_own_practices_trail(
+    staff_browser, trail, other_practice, other_practice_therapist
+):
+    anna, _ = trail
+    foreigner = ClientFactory(practice=other_practice, last_name="Faraway")
+    audit_log(
+        actor=other_practice_therapist,
+        action="view",
+        targets=[AuditTarget("medical_history", foreigner.pk, foreigner.pk)],
+    )
+    response = staff_browser.get(AUDIT_URL)
+    assert len(listed(response)) == 3
+    assert "Faraway" not in response.content.decode()
+    specs = response.context["cl"].filter_specs
+    actor_filter = next(spec for spec in specs if getattr(spec, "parameter_name", None) == "actor")
+    assert other_practice_therapist.email not in str(actor_filter.lookup_choices)
+    assert other_practice.name not in response.content.decode()  # no practice filter for staff
+    assert listed(staff_browser.get(AUDIT_URL, {"actor": str(other_practice_therapist.pk)})) == []
+    assert listed(staff_browser.get(AUDIT_URL, {"q": "Faraway"})) == []
+    picked = client_filter(staff_browser.get(AUDIT_URL, {"client": str(foreigner.pk)}))
+    assert picked.lookup_choices == [(str(foreigner.pk), "Unknown client")]
+    assert listed(staff_browser.get(AUDIT_URL, {"client": str(anna.pk)})) != []
