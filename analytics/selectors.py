@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from uuid import UUID
 
 from django.db import connection
-from django.db.models import Avg, Count, DurationField, Exists, F, Max, Min, OuterRef, Q
+from django.db.models import Avg, Count, DurationField, Exists, F, Max, Min, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import dateformat, timezone
 
@@ -115,23 +115,25 @@ def therapist_session_stats(
     ends_before = _local_midnight_utc(window.end_date + datetime.timedelta(days=1), tz)
 
     completed = Q(status=Appointment.Status.COMPLETED)
-    # A client in the window is a repeat client when another completed appointment with
-    # this therapist exists up to the window's end (the one in the window is the first).
-    has_other_completed = Exists(
+    # Repeat client: at least two completed appointments with this therapist up to the
+    # window's end (the one in the window is one of them). OFFSET 1 stops at the second.
+    completed_twice = Exists(
         Appointment.objects.filter(
             therapist_id=therapist.pk,
             client_id=OuterRef("client_id"),
             status=Appointment.Status.COMPLETED,
             starts_at__lt=ends_before,
-        ).exclude(pk=OuterRef("pk"))
+        )[1:2]
     )
-    duration = Coalesce(
-        F("session__ended_at") - F("session__started_at"),
-        F("ends_at") - F("starts_at"),
+    # A correlated lookup rather than a join: evaluated only for completed appointments,
+    # one probe of the session's unique appointment index each, whatever the window.
+    session_duration = Subquery(
+        Session.objects.filter(appointment_id=OuterRef("pk"), ended_at__isnull=False)
+        .order_by()
+        .values(duration=F("ended_at") - F("started_at"))[:1],
         output_field=DurationField(),
     )
     row = Appointment.objects.filter(
-        practice_id=therapist.practice_id,
         therapist_id=therapist.pk,
         starts_at__gte=starts_from,
         starts_at__lt=ends_before,
@@ -140,9 +142,12 @@ def therapist_session_stats(
         completed=Count("pk", filter=completed),
         cancelled=Count("pk", filter=Q(status=Appointment.Status.CANCELLED)),
         no_shows=Count("pk", filter=Q(status=Appointment.Status.NO_SHOW)),
-        average_duration=Avg(duration, filter=completed),
+        average_duration=Avg(
+            Coalesce(session_duration, F("ends_at") - F("starts_at"), output_field=DurationField()),
+            filter=completed,
+        ),
         clients_seen=Count("client_id", distinct=True, filter=completed),
-        repeat_clients=Count("client_id", distinct=True, filter=completed & Q(has_other_completed)),
+        repeat_clients=Count("client_id", distinct=True, filter=completed & Q(completed_twice)),
     )
     average: datetime.timedelta | None = row["average_duration"]
     seen = row["clients_seen"]
