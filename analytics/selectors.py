@@ -227,8 +227,9 @@ def client_common_themes(*, therapist: User, client: Client, limit: int = COMMON
     A theme is one entry of a session's ``client_concerns`` or ``session_goals`` or of its
     appointment's ``focus_areas``; entries are compared trimmed and case-insensitively, and
     each entry is one mention. Most mentions first; ties go to the theme mentioned most
-    recently (by session start). One statement; the JSON lists are unnested by the
-    database (``jsonb_array_elements`` on PostgreSQL, ``json_each`` on SQLite)."""
+    recently (by session start), then by text. One statement; the JSON lists are unnested
+    by the database (``jsonb_array_elements`` on PostgreSQL, ``json_each`` on SQLite,
+    whose ``lower()`` folds ASCII letters only)."""
     mentions = _MENTIONS_SQL.get(connection.vendor)
     if mentions is None:
         raise NotImplementedError(f"client_common_themes has no query for {connection.vendor}.")

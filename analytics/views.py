@@ -58,6 +58,7 @@ class TherapistSessionStatsView(APIView):
         summary="Session statistics of a therapist",
         description=STATS_DESCRIPTION,
         parameters=[
+            OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The therapist's user id."),
             OpenApiParameter(
                 "startDate",
                 OpenApiTypes.DATE,
@@ -88,6 +89,7 @@ class ClientSessionSummaryView(APIView):
         operation_id="client_session_summary",
         summary="Session history summary of a client",
         description=SUMMARY_DESCRIPTION,
+        parameters=[OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The client's id.")],
         responses={200: ClientSessionSummarySerializer},
         tags=["clients"],
     )
