@@ -14,6 +14,10 @@ class SessionStatsQuerySerializer(serializers.Serializer):
     start_date = serializers.DateField(required=False, input_formats=["iso-8601"])
     end_date = serializers.DateField(required=False, input_formats=["iso-8601"])
 
+    def to_internal_value(self, data):
+        # An empty parameter (a cleared date picker) means "not given", as in the list filters.
+        return super().to_internal_value({key: value for key, value in data.items() if value != ""})
+
     def _check_year(self, value):
         if value is not None and not self.min_year <= value.year <= self.max_year:
             raise serializers.ValidationError(f"Must be a date between {self.min_year} and {self.max_year}.")
