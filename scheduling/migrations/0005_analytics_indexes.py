@@ -15,7 +15,7 @@ INDEX = "appt_completed_client_idx"
 
 
 class Migration(migrations.Migration):
-    dependencies = [("scheduling", "0003_no_show_and_notifications")]
+    dependencies = [("scheduling", "0004_recurring_series")]
 
     operations = [
         migrations.RunSQL(
