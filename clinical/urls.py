@@ -1,7 +1,17 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from clinical.views.sessions import SessionViewSet
+from clinical.views.templates import TherapistSessionTemplatesView
+
 router = SimpleRouter(trailing_slash=False, use_regex_path=False)
+router.register("sessions", SessionViewSet, basename="session")
 
 urlpatterns = [
+    path(
+        "therapists/<uuid:therapist_id>/session-templates",
+        TherapistSessionTemplatesView.as_view(),
+        name="therapist-session-templates",
+    ),
     *router.urls,
 ]
