@@ -34,6 +34,17 @@ def _merge(*lists: Iterable[str]) -> list[str]:
     return merged
 
 
+def _validate(session: Session) -> None:
+    # Field validators (mood 1-10, JSON lists) run here. The related rows come from scoped
+    # lookups, and the database enforces the foreign keys and check constraints anyway, so
+    # full_clean is spared a query for each of them.
+    session.full_clean(
+        exclude=["practice", "appointment", "therapist", "client", "template"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
+
+
 def _not_in_progress(session: Session) -> ConflictError:
     return ConflictError(
         "session_not_in_progress",
@@ -98,7 +109,7 @@ def session_start(
         client_concerns=_merge(client_concerns),
         techniques_used=_merge(template.common_techniques if template else ()),
     )
-    session.full_clean(exclude=["appointment"])
+    _validate(session)
     try:
         with transaction.atomic():
             session.save()
@@ -142,7 +153,7 @@ def session_update_progress(*, actor: User, session_id: UUID, changes: dict, ip_
         field = "mood_current" if name == "client_mood_current" else name
         setattr(session, field, value)
         changed.append(field)
-    session.full_clean(exclude=["appointment"])
+    _validate(session)
     session.save(update_fields=[*changed, "updated_at"])
     if changes.get("client_mood_current") is not None:
         MoodReading.objects.create(session=session, mood=changes["client_mood_current"], recorded_at=timezone.now())
@@ -181,7 +192,7 @@ def session_end(
         if value is not None:
             setattr(session, name, value)
             changed.append(name)
-    session.full_clean(exclude=["appointment"])
+    _validate(session)
     session.save(update_fields=[*changed, "updated_at"])
     if session.appointment_id is not None:
         appointment = Appointment.objects.select_for_update().get(pk=session.appointment_id)

@@ -86,6 +86,15 @@ def _validate_times(starts_at: datetime, ends_at: datetime) -> None:
         raise ValidationFailed.for_field("ends_at", "An appointment lasts at most 12 hours.")
 
 
+def _validate(appointment: Appointment) -> None:
+    # Field validators run here; the related rows come from scoped lookups, the times are
+    # checked by _validate_times and overlaps by _save_without_overlap, and the database
+    # enforces the foreign keys and constraints anyway: full_clean is spared their queries.
+    appointment.full_clean(
+        exclude=["practice", "therapist", "client", "cancelled_by"], validate_unique=False, validate_constraints=False
+    )
+
+
 def _save_without_overlap(appointment: Appointment, *, update_fields: Iterable[str] | None = None) -> None:
     """Save, refusing a double booking: a clear check first (SQLite and the common case),
     then the exclusion constraint, caught in a savepoint, for concurrent requests on
@@ -164,7 +173,7 @@ def appointment_create(
         notes=notes,
         status=Status.SCHEDULED,
     )
-    appointment.full_clean()
+    _validate(appointment)
     _save_without_overlap(appointment)
     return appointment
 
@@ -192,7 +201,7 @@ def appointment_update(*, actor: User, appointment_id: UUID, changes: dict[str, 
     for name, value in changes.items():
         setattr(appointment, name, value)
     _validate_times(appointment.starts_at, appointment.ends_at)
-    appointment.full_clean()
+    _validate(appointment)
     _save_without_overlap(appointment)
     return appointment
 
@@ -248,7 +257,7 @@ def appointment_prepare(
     appointment.review_previous_session = review_previous_session
     appointment.focus_areas = focus_areas
     appointment.prepared_at = now
-    appointment.full_clean()
+    _validate(appointment)
     appointment.save(
         update_fields=["preparation_notes", "review_previous_session", "focus_areas", "prepared_at", "updated_at"]
     )
