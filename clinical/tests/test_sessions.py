@@ -452,3 +452,42 @@ def test_list_query_count_is_constant_and_audits_each_session(
     assert AuditEvent.objects.filter(action="view").count() == 105
     with django_assert_max_num_queries(11):
         api.get("/api/sessions?limit=100")
+
+
+def _statements(captured: CaptureQueriesContext) -> int:
+    return sum(not q["sql"].startswith(("SAVEPOINT", "RELEASE")) for q in captured.captured_queries)
+
+
+def test_write_query_counts_are_bounded(api, practice, appointment):
+    # Each bound includes the audit append (and PostgreSQL's chain lock) and the read-back.
+    template = SessionTemplateFactory(practice=practice)
+    with CaptureQueriesContext(connection) as start:
+        response = api.post(
+            "/api/sessions/start",
+            {"appointmentId": str(appointment.pk), "templateId": str(template.pk), "initialMood": 4},
+            format="json",
+        )
+    session_id = response.json()["data"]["id"]
+    with CaptureQueriesContext(connection) as progress:
+        api.put(f"/api/sessions/{session_id}/progress", {"clientMoodCurrent": 5, "progressNotes": "x"}, format="json")
+    with CaptureQueriesContext(connection) as end:
+        assert api.post(f"/api/sessions/{session_id}/end", {"moodEnd": 6}, format="json").status_code == 200
+    assert _statements(start) <= 12
+    assert _statements(progress) <= 9
+    assert _statements(end) <= 10
+
+
+def test_session_reads_use_the_clinical_throttle(api, live_session, settings):
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "clinical": "2/minute"},
+    }
+    assert api.get("/api/sessions").status_code == 200
+    assert api.get(f"/api/sessions/{live_session.pk}").status_code == 200
+    throttled = api.get("/api/sessions/active")
+    assert throttled.status_code == 429
+    assert throttled.json()["code"] == "throttled"
+    assert int(throttled["Retry-After"]) > 0
+    # Recording progress live is not a sensitive read: it keeps working.
+    progress = api.put(f"/api/sessions/{live_session.pk}/progress", {"clientMoodCurrent": 5}, format="json")
+    assert progress.status_code == 200
