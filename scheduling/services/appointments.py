@@ -35,6 +35,8 @@ TRANSITIONS: dict[str, frozenset[str]] = {
 EDITABLE_STATUSES = frozenset({Status.SCHEDULED, Status.CONFIRMED})
 
 MAX_APPOINTMENT_LENGTH = timedelta(hours=12)
+#: How far from today a booking may lie, either way (catches mistyped years).
+MAX_BOOKING_DISTANCE = timedelta(days=3653)
 
 #: Fields a booking change may touch.
 UPDATABLE_FIELDS = ("starts_at", "ends_at", "appointment_type", "mode", "location", "notes", "status")
@@ -84,6 +86,8 @@ def _validate_times(starts_at: datetime, ends_at: datetime) -> None:
         raise ValidationFailed.for_field("ends_at", "The end must be after the start.")
     if ends_at - starts_at > MAX_APPOINTMENT_LENGTH:
         raise ValidationFailed.for_field("ends_at", "An appointment lasts at most 12 hours.")
+    if abs(starts_at - timezone.now()) > MAX_BOOKING_DISTANCE:
+        raise ValidationFailed.for_field("starts_at", "The start must be within ten years of today.")
 
 
 def _validate(appointment: Appointment) -> None:
