@@ -102,6 +102,8 @@ def test_day_flow_prepare_start_from_template_progress_three_times_end_and_list(
     assert session["moodReadings"] == []
     appointment.refresh_from_db()
     assert appointment.status == "in_progress"
+    calendar_entry = api.get(f"/api/appointments/{appointment.pk}").json()["data"]
+    assert (calendar_entry["status"], calendar_entry["sessionId"]) == ("in_progress", session["id"])
 
     for minutes, mood in ((10, 4), (20, 5), (30, 6)):
         frozen.move_to(NOW + timedelta(minutes=minutes))

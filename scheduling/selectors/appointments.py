@@ -52,7 +52,8 @@ def appointment_overlaps(
 def appointment_list(*, actor: User) -> QuerySet[Appointment]:
     """The actor's visible appointments with the client details the calendar shows:
     contact data and emergency contact (joined), and the client's completed-session count
-    and last session time (correlated subqueries). One query per page, whatever its size."""
+    and last session time, and the id of the appointment's own session if one was started
+    (correlated subqueries). One query per page, whatever its size."""
     completed = (
         Session.objects.filter(client_id=OuterRef("client_id"), status=Session.Status.COMPLETED)
         .order_by()
@@ -66,6 +67,7 @@ def appointment_list(*, actor: User) -> QuerySet[Appointment]:
                 Subquery(completed.annotate(n=Count("id")).values("n"), output_field=IntegerField()), Value(0)
             ),
             client_last_session_at=Subquery(completed.annotate(last=Max("started_at")).values("last")),
+            started_session_id=Subquery(Session.objects.filter(appointment_id=OuterRef("pk")).values("pk")[:1]),
         )
         .order_by("starts_at", "id")
     )

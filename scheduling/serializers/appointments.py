@@ -66,6 +66,12 @@ class AppointmentSerializer(serializers.ModelSerializer):
     therapist = TherapistRefSerializer(read_only=True)
     client = AppointmentClientSerializer(source="*", read_only=True)
     duration_minutes = serializers.IntegerField(read_only=True)
+    session_id = serializers.UUIDField(
+        source="started_session_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The clinical session started for this appointment (to resume it), or null.",
+    )
     preparation = serializers.SerializerMethodField(
         help_text="The therapist's preparation notes; null for staff (they belong to the therapist)."
     )
@@ -84,6 +90,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
             "mode",
             "location",
             "status",
+            "session_id",
             "notes",
             "cancellation_reason",
             "cancelled_at",

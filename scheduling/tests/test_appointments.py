@@ -69,6 +69,7 @@ def test_list_item_carries_the_client_details(api, therapist, client_record, app
     assert item["status"] == "scheduled"
     assert item["startsAt"] == "2026-03-11T08:00:00Z"
     assert item["durationMinutes"] == 50
+    assert item["sessionId"] is None
     assert item["client"] == {
         "id": str(client_record.pk),
         "firstName": client_record.first_name,
