@@ -5,11 +5,11 @@ from collections.abc import Iterable, Sequence
 from uuid import UUID
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from clinical.models import MoodReading, Session, SessionTemplate
 from clinical.selectors.sessions import session_get
+from clinical.selectors.templates import session_template_usable_queryset
 from practice.api.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from practice.models import AuditEvent, User
 from practice.selectors import client_clinical_queryset
@@ -54,11 +54,7 @@ def _not_in_progress(session: Session) -> ConflictError:
 
 
 def _usable_template(*, actor: User, template_id: UUID) -> SessionTemplate:
-    template = (
-        SessionTemplate.objects.filter(practice_id=actor.practice_id, is_active=True, pk=template_id)
-        .filter(Q(therapist__isnull=True) | Q(therapist_id=actor.pk))
-        .first()
-    )
+    template = session_template_usable_queryset(therapist=actor).filter(pk=template_id).first()
     if template is None:
         raise ValidationFailed.for_field("template_id", "No such template.")
     return template
