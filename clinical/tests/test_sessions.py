@@ -493,3 +493,16 @@ def test_session_reads_use_the_clinical_throttle(api, live_session, settings):
     # Recording progress live is not a sensitive read: it keeps working.
     progress = api.put(f"/api/sessions/{live_session.pk}/progress", {"clientMoodCurrent": 5}, format="json")
     assert progress.status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [("post", "/api/sessions/start"), ("put", "/api/sessions/{id}/progress"), ("post", "/api/sessions/{id}/end")],
+)
+@pytest.mark.parametrize("raw", ["[1, 2]", '"text"', "{bad json", "null"])
+def test_malformed_bodies_are_400_and_change_nothing(api, live_session, method, path, raw):
+    before = list(Session.objects.values())
+    response = getattr(api, method)(path.format(id=live_session.pk), raw, content_type="application/json")
+    assert response.status_code == 400
+    assert list(Session.objects.values()) == before
+    assert not AuditEvent.objects.exists()

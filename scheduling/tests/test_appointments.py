@@ -585,3 +585,22 @@ def test_unit_state_machine_allows_only_listed_transitions():
             else:
                 with pytest.raises(ConflictError):
                     appointment_transition_check(appointment=appointment, to_status=target)
+
+
+@pytest.mark.parametrize(
+    ("method", "path"),
+    [
+        ("post", "/api/appointments"),
+        ("patch", "/api/appointments/{id}"),
+        ("put", "/api/appointments/{id}"),
+        ("post", "/api/appointments/{id}/cancel"),
+        ("put", "/api/appointments/{id}/preparation"),
+    ],
+)
+@pytest.mark.parametrize(("raw", "status"), [("[1, 2]", 400), ('"text"', 400), ("{bad json", 400), ("null", 400)])
+def test_malformed_bodies_are_400_and_change_nothing(api, appointment, method, path, raw, status):
+    before = list(Appointment.objects.values())
+    response = getattr(api, method)(path.format(id=appointment.pk), raw, content_type="application/json")
+    assert response.status_code == status
+    assert response.json()["success"] is False
+    assert list(Appointment.objects.values()) == before
