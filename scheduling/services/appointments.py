@@ -1,7 +1,6 @@
 """Writes of appointments: booking, changing, cancelling, preparing, and the status
 state machine every status change goes through."""
 
-from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -99,7 +98,7 @@ def _validate(appointment: Appointment) -> None:
     )
 
 
-def _save_without_overlap(appointment: Appointment, *, update_fields: Iterable[str] | None = None) -> None:
+def _save_without_overlap(appointment: Appointment) -> None:
     """Save, refusing a double booking: a clear check first (SQLite and the common case),
     then the exclusion constraint, caught in a savepoint, for concurrent requests on
     PostgreSQL."""
@@ -111,7 +110,7 @@ def _save_without_overlap(appointment: Appointment, *, update_fields: Iterable[s
             raise _overlap_error(clash)
     try:
         with transaction.atomic():
-            appointment.save(update_fields=list(update_fields) if update_fields is not None else None)
+            appointment.save()
     except IntegrityError as exc:
         if not _is_overlap_violation(exc):
             raise
