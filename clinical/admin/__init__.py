@@ -1,1 +1,1 @@
-from . import records  # noqa: F401
+from . import records, sessions  # noqa: F401

@@ -220,6 +220,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "ClientStatusEnum": "practice.models.Client.Status",
         "TherapyGoalStatusEnum": "clinical.models.TherapyGoal.Status",
+        "AppointmentStatusEnum": "scheduling.models.Appointment.Status",
+        "SessionStatusEnum": "clinical.models.Session.Status",
     },
 }
 
