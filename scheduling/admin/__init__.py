@@ -1,0 +1,1 @@
+from . import appointments, no_show, recurring  # noqa: F401
