@@ -12,12 +12,14 @@ who may call it."""
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.apps import apps
 from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
+from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
@@ -64,25 +66,97 @@ def _credentials(world: World) -> dict[str, str]:
     return {"email": world.owner.email, "password": PASSWORD}
 
 
+def _new_appointment(world: World) -> dict[str, Any]:
+    starts_at = timezone.now().replace(microsecond=0) + timedelta(days=10)
+    return {
+        "therapistId": str(world.owner.pk),
+        "clientId": str(world.client.pk),
+        "startsAt": starts_at.isoformat(),
+        "endsAt": (starts_at + timedelta(minutes=50)).isoformat(),
+    }
+
+
+def _moved_appointment(world: World) -> dict[str, Any]:
+    body = _new_appointment(world)
+    return {"startsAt": body["startsAt"], "endsAt": body["endsAt"], "appointmentType": "individual", "mode": "video"}
+
+
+def _weekly_until(world: World) -> dict[str, Any]:
+    return {"pattern": "weekly", "endDate": (timezone.localdate() + timedelta(weeks=4)).isoformat()}
+
+
+def _make_series(world: World) -> None:
+    api_for(world, "owner").post(
+        f"/api/appointments/{world.upcoming.pk}/recurring", _weekly_until(world), format="json"
+    )
+
+
 # fmt: off
 MATRIX = [
-    #   method  path                                anon owner coll. staff other
+    #   method   path                                            anon owner coll. staff other
     # Public: signing in and out needs credentials, not a caller.
-    Row("POST", "/api/auth/login",                  200, 200, 200, 200, 200, body=_credentials),
-    Row("POST", "/api/auth/refresh-token",          200, 200, 200, 200, 200, body=_refresh_token),
-    Row("POST", "/api/auth/logout",                 200, 200, 200, 200, 200, body=_refresh_token),
-    Row("GET",  "/api/health",                      200, 200, 200, 200, 200),
-    Row("GET",  "/api/schema/",                     200, 200, 200, 200, 200),
-    Row("GET",  "/api/docs/",                       200, 200, 200, 200, 200),
-    Row("GET",  "/api/redoc/",                      200, 200, 200, 200, 200),
+    Row("POST",   "/api/auth/login",                              200, 200, 200, 200, 200, body=_credentials),
+    Row("POST",   "/api/auth/refresh-token",                      200, 200, 200, 200, 200, body=_refresh_token),
+    Row("POST",   "/api/auth/logout",                             200, 200, 200, 200, 200, body=_refresh_token),
+    Row("GET",    "/api/health",                                  200, 200, 200, 200, 200),
+    Row("GET",    "/api/schema/",                                 200, 200, 200, 200, 200),
+    Row("GET",    "/api/docs/",                                   200, 200, 200, 200, 200),
+    Row("GET",    "/api/redoc/",                                  200, 200, 200, 200, 200),
     # Signed in.
-    Row("GET",  "/api/auth/me",                     401, 200, 200, 200, 200),
+    Row("GET",    "/api/auth/me",                                 401, 200, 200, 200, 200),
     # Clients: a therapist sees their assigned clients, staff the whole practice.
-    Row("GET",  "/api/clients",                     401, 200, 200, 200, 200,
+    Row("GET",    "/api/clients",                                 401, 200, 200, 200, 200,
         record="client", seen_by=("owner", "staff")),
-    Row("GET",  "/api/clients/{client}",            401, 200, 404, 200, 404),
+    Row("GET",    "/api/clients/{client}",                        401, 200, 404, 200, 404),
+    # Appointments: a therapist their own, staff the practice's.
+    Row("GET",    "/api/appointments",                            401, 200, 200, 200, 200,
+        record="upcoming", seen_by=("owner", "staff")),
+    # A client or therapist the caller may not book for is a validation error on the body.
+    Row("POST",   "/api/appointments",                            401, 201, 400, 201, 400, body=_new_appointment),
+    Row("GET",    "/api/appointments/{upcoming}",                 401, 200, 404, 200, 404),
+    Row("PUT",    "/api/appointments/{upcoming}",                 401, 200, 404, 200, 404, body=_moved_appointment),
+    Row("PATCH",  "/api/appointments/{upcoming}",                 401, 200, 404, 200, 404,
+        body=lambda w: {"mode": "video"}),
+    Row("POST",   "/api/appointments/{upcoming}/cancel",          401, 200, 404, 200, 404,
+        body=lambda w: {"reason": "Ill"}),
+    Row("POST",   "/api/appointments/{upcoming}/recurring",       401, 201, 404, 201, 404, body=_weekly_until),
+    Row("DELETE", "/api/appointments/{upcoming}/recurring",       401, 200, 404, 200, 404, setup=_make_series),
+    Row("POST",   "/api/appointments/{due}/no-show-policy",       401, 201, 404, 201, 404,
+        body=lambda w: {"reason": "Did not come", "applyFee": True, "notifyClient": True}),
+    # Preparation notes belong to the therapist: to staff they do not exist.
+    Row("PUT",    "/api/appointments/{upcoming}/preparation",     401, 200, 404, 404, 404,
+        body=lambda w: {"preparationNotes": "Ask about sleep", "reviewPreviousSession": True}),
+    # Emergency contacts: the assigned therapist and staff.
+    Row("GET",    "/api/clients/{client}/emergency-contact",      401, 200, 404, 200, 404),
+    Row("PUT",    "/api/clients/{client}/emergency-contact",      401, 200, 404, 200, 404,
+        body=lambda w: {"name": "Sam Doe", "phone": "+31612345678"}),
+    # Clinical records: only the assigned therapist; to staff they do not exist.
+    Row("GET",    "/api/clients/{client}/medical-history",        401, 200, 404, 404, 404),
+    Row("PUT",    "/api/clients/{client}/medical-history",        401, 200, 404, 404, 404,
+        body=lambda w: {"allergies": ["Latex"]}),
+    Row("GET",    "/api/clients/{client}/therapy-goals",          401, 200, 404, 404, 404),
+    Row("POST",   "/api/clients/{client}/therapy-goals",          401, 201, 404, 404, 404,
+        body=lambda w: {"goal": "Sleep seven hours"}),
+    Row("PATCH",  "/api/clients/{client}/therapy-goals/{goal}",   401, 200, 404, 404, 404,
+        body=lambda w: {"progress": 60}),
+    Row("GET",    "/api/clients/{client}/session-summary",        401, 200, 404, 404, 404),
+    # Sessions: the therapist's own; staff read no clinical notes (their lists are empty).
+    Row("GET",    "/api/sessions",                                401, 200, 200, 200, 200,
+        record="completed_session", seen_by=("owner",)),
+    Row("GET",    "/api/sessions/active",                         401, 200, 200, 200, 200,
+        record="active_session", seen_by=("owner",)),
+    Row("GET",    "/api/sessions/{completed_session}",            401, 200, 404, 404, 404),
+    Row("POST",   "/api/sessions/start",                          401, 201, 404, 404, 404,
+        body=lambda w: {"appointmentId": str(w.upcoming.pk), "initialMood": 5}),
+    Row("PUT",    "/api/sessions/{active_session}/progress",      401, 200, 404, 404, 404,
+        body=lambda w: {"clientMoodCurrent": 6, "progressNotes": "Calmer"}),
+    Row("POST",   "/api/sessions/{active_session}/end",           401, 200, 404, 404, 404,
+        body=lambda w: {"moodEnd": 7}),
+    # Therapists: a therapist themselves, staff every therapist of the practice.
+    Row("GET",    "/api/therapists/{owner}/session-stats",        401, 200, 404, 200, 404),
+    Row("GET",    "/api/therapists/{owner}/session-templates",    401, 200, 404, 200, 404),
     # Anything else under /api/ is the JSON 404.
-    *(Row(method, "/api/no-such-route",             404, 404, 404, 404, 404) for method in ANY_METHOD),
+    *(Row(method, "/api/no-such-route",                           404, 404, 404, 404, 404) for method in ANY_METHOD),
 ]
 # fmt: on
 

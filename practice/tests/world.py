@@ -3,6 +3,7 @@ and, for the owner therapist, one of each record a path can point at."""
 
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -21,7 +22,7 @@ from practice.tests.factories import (
     StaffFactory,
     TherapistFactory,
 )
-from scheduling.models import Appointment
+from scheduling.models import Appointment, NoShowPolicy
 from scheduling.tests.factories import AppointmentFactory
 
 
@@ -75,6 +76,7 @@ def build_world() -> World:
     SessionTemplateFactory(practice=practice)
     SessionTemplateFactory(practice=practice, therapist=owner)
 
+    NoShowPolicy.objects.create(practice=practice, default_fee=Decimal("50.00"), maximum_fee=Decimal("120.00"))
     now = timezone.now().replace(microsecond=0)
 
     def appointment(starts_at, status, **kwargs) -> Appointment:
