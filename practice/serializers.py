@@ -141,8 +141,8 @@ class EmergencyContactInputSerializer(serializers.Serializer):
     ``""`` or null to clear one). Phone numbers may be written nationally (in the practice's
     country) or internationally and are stored in E.164."""
 
-    name = serializers.CharField(max_length=200)
-    relationship = serializers.CharField(max_length=100, allow_blank=True, required=False)
+    name = StrictCharField(max_length=200)
+    relationship = StrictCharField(max_length=100, allow_blank=True, required=False)
     phone = StrictPhoneNumberField(max_length=PHONE_MAX_LENGTH)
     alternate_phone = StrictPhoneNumberField(
         max_length=PHONE_MAX_LENGTH, allow_blank=True, allow_null=True, required=False
