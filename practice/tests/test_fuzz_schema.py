@@ -60,7 +60,19 @@ schema.app = WSGIHandler()
 # Rules a JSON schema cannot state: one field against another, against the calendar or the
 # database. On these operations, and only these, a schema-valid request may be answered with
 # a 400 validation_error; anywhere else schema-valid input must be accepted.
-RULES_BEYOND_THE_SCHEMA: dict[str, str] = {}
+RULES_BEYOND_THE_SCHEMA = {
+    "GET /api/appointments": "dates between 1900 and 2999, startDate not after endDate",
+    "POST /api/appointments": "endsAt after startsAt, at most 12 hours later, within ten years",
+    "PUT /api/appointments/{id}": "endsAt after startsAt, at most 12 hours later, within ten years",
+    "PATCH /api/appointments/{id}": "endsAt after startsAt, at most 12 hours later, within ten years",
+    "POST /api/appointments/{id}/recurring": "endDate after the first occurrence, exceptions match occurrences",
+    "POST /api/appointments/{id}/no-show-policy": "the fee is in cents and at most the policy's maximum",
+    "PUT /api/clients/{client_id}/emergency-contact": "phone numbers are numbers that exist",
+    "PATCH /api/clients/{client_id}/therapy-goals/{id}": "at least one field",
+    "GET /api/sessions": "dates between 1900 and 2999, startDate not after endDate",
+    "PUT /api/sessions/{id}/progress": "at least one field",
+    "GET /api/therapists/{id}/session-stats": "dates between 1900 and 2999, startDate not after endDate",
+}
 
 
 @schema.hook
