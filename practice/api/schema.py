@@ -34,26 +34,21 @@ def _is_free_text(schema: dict) -> bool:
     return schema.get("type") == "string" and not {"format", "enum", "pattern"} & schema.keys()
 
 
-def _allowing_empty_values(parameters: list[dict]) -> list[dict]:
-    """Filters and pagination treat an empty value (``?status=``, as a frontend sends for a
-    cleared filter) as not given; the schema says so, so clients and fuzzers know."""
-    for parameter in parameters:
-        parameter["allowEmptyValue"] = True
-        if _is_free_text(parameter.get("schema", {})):
-            parameter["schema"]["pattern"] = NO_NUL_PATTERN
-    return parameters
-
-
 class EnvelopeAutoSchema(AutoSchema):
     #: Error statuses every operation may answer; views add others (409) with extend_schema.
     common_error_statuses = ("400", "401", "403", "404", "405", "429")
     body_error_statuses = ("413", "415")
 
-    def _get_filter_parameters(self):
-        return _allowing_empty_values(super()._get_filter_parameters())
-
-    def _get_pagination_parameters(self):
-        return _allowing_empty_values(super()._get_pagination_parameters())
+    def _get_parameters(self):
+        """An optional query parameter sent empty (``?status=``, as the frontend sends a
+        cleared filter) means not given, everywhere in the API; its free text holds no NUL."""
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            if parameter["in"] == "query" and not parameter.get("required"):
+                parameter["allowEmptyValue"] = True
+                if _is_free_text(parameter.get("schema", {})):
+                    parameter["schema"]["pattern"] = NO_NUL_PATTERN
+        return parameters
 
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)

@@ -68,6 +68,7 @@ RULES_BEYOND_THE_SCHEMA = {
     "POST /api/appointments/{id}/recurring": "endDate after the first occurrence, exceptions match occurrences",
     "POST /api/appointments/{id}/no-show-policy": "the fee is in cents and at most the policy's maximum",
     "PUT /api/clients/{client_id}/emergency-contact": "phone numbers are numbers that exist",
+    "POST /api/clients/{client_id}/therapy-goals": "a new goal's target date is not in the past",
     "PATCH /api/clients/{client_id}/therapy-goals/{id}": "at least one field",
     "GET /api/sessions": "dates between 1900 and 2999, startDate not after endDate",
     "PUT /api/sessions/{id}/progress": "at least one field",

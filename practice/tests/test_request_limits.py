@@ -37,6 +37,20 @@ def test_empty_filter_and_pagination_values_mean_not_given(api, client_record):
     assert body["pagination"]["limit"] == 20
 
 
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/appointments?startDate=&endDate=&status=&therapistId=&clientId=&page=&limit=",
+        "/api/sessions?clientId=&status=&startDate=&endDate=",
+        "/api/therapists/{owner}/session-stats?startDate=&endDate=",
+        "/api/clients/{client}/therapy-goals?status=",
+    ],
+)
+def test_every_optional_query_parameter_sent_empty_means_not_given(path, world):
+    response = api_for(world, "owner").get(path.format(**path_values(world)))
+    assert response.status_code == 200
+
+
 WRITE_ROWS = [row for row in MATRIX if row.method in ("POST", "PUT", "PATCH") and row.owner < 400]
 
 
