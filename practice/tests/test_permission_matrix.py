@@ -7,7 +7,8 @@ practice, the practice's staff, and a therapist of another practice.
 
 The routes come from the URL configuration: a route or method without a row here fails
 ``test_every_api_route_and_method_has_a_row``, so a new endpoint cannot ship without saying
-who may call it."""
+who may call it. The admin signs in with Django's session, never with an API token
+(``test_an_api_token_does_not_open_the_admin``)."""
 
 import json
 from collections.abc import Callable
