@@ -27,6 +27,9 @@ _ERROR_DESCRIPTIONS = {
 _NUL = "\\u0000"
 _WHITESPACE = "".join(f"\\u{code:04x}" for code in range(0x3001) if chr(code).isspace())
 NO_NUL_PATTERN = f"^[^{_NUL}]*$"
+# For text that may be blank: drf-spectacular offers the empty string as a separate oneOf
+# branch, which this pattern must not match too.
+NON_EMPTY_NO_NUL_PATTERN = f"^[^{_NUL}]+$"
 NOT_BLANK_PATTERN = f"^[^{_NUL}]*[^{_NUL}{_WHITESPACE}][^{_NUL}]*$"
 
 
@@ -55,8 +58,12 @@ class EnvelopeAutoSchema(AutoSchema):
         if direction == "request" and isinstance(field, serializers.CharField) and _is_free_text(schema or {}):
             # DRF trims before it checks for blank, so "may not be blank" means "holds more
             # than whitespace".
-            not_blank = not field.allow_blank and field.trim_whitespace
-            schema["pattern"] = NOT_BLANK_PATTERN if not_blank else NO_NUL_PATTERN
+            if field.allow_blank:
+                schema["pattern"] = NON_EMPTY_NO_NUL_PATTERN
+            elif field.trim_whitespace:
+                schema["pattern"] = NOT_BLANK_PATTERN
+            else:
+                schema["pattern"] = NO_NUL_PATTERN
         return schema
 
     def _is_enveloped(self, serializer) -> bool:
