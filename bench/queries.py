@@ -85,3 +85,26 @@ def explain(sql: str, repeat: int = 3) -> dict:
         "aggregate": bool(AGGREGATE.search(sql)),
         "plan": plan,
     }
+
+
+def profile(requests: list[Request], count: int = 30) -> str:
+    """pyinstrument's call tree of ``count`` in-process requests (rotating over
+    ``requests``), as text."""
+    from django.test import Client
+    from pyinstrument import Profiler
+
+    clients = {}
+    calls = []
+    for request in requests[:count]:
+        client = clients.setdefault(request.token, Client(HTTP_AUTHORIZATION=f"Bearer {request.token}"))
+        kwargs = {"content_type": "application/json", "data": request.body} if request.body else {}
+        calls.append((getattr(client, request.method.lower()), request.path, kwargs))
+    method, path, kwargs = calls[0]
+    method(path, **kwargs)
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for i in range(count):
+        method, path, kwargs = calls[i % len(calls)]
+        method(path, **kwargs)
+    profiler.stop()
+    return profiler.output_text(unicode=False, color=False)

@@ -3,7 +3,6 @@
 import json
 import math
 from collections.abc import Sequence
-from datetime import UTC, datetime
 from pathlib import Path
 from statistics import median
 
@@ -71,9 +70,8 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def write_json(results: dict) -> Path:
+def write_json(results: dict, stamp: str) -> Path:
     RESULTS_DIR.mkdir(exist_ok=True)
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     path = RESULTS_DIR / f"{stamp}.json"
     path.write_text(json.dumps(results, indent=2, default=str) + "\n")
     return path

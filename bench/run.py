@@ -15,6 +15,7 @@ import platform
 import subprocess
 import sys
 import time
+import warnings
 from datetime import UTC, datetime
 from statistics import median
 
@@ -22,7 +23,7 @@ from . import db
 from .config import Config
 from .endpoints import ENDPOINTS, MINIMAL, BenchUser, Context, Endpoint
 from .loadgen import Request, ensure_wrk, run_wrk
-from .report import format_table, paired, write_json
+from .report import RESULTS_DIR, format_table, paired, write_json
 from .server import REPO, app_environment, gunicorn, http_json
 
 
@@ -139,6 +140,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reseed", action="store_true", help="rebuild the seeded database")
     parser.add_argument("--seed-only", action="store_true", help="seed (or reuse the seed) and stop")
     parser.add_argument("--only", default="", help="comma-separated endpoint keys to measure")
+    parser.add_argument(
+        "--profile",
+        default="",
+        help="comma-separated endpoint keys to profile in-process with pyinstrument (requirements-dev.txt)",
+    )
     args = parser.parse_args(argv)
     config = Config.from_env()
     started = time.monotonic()
@@ -151,11 +157,14 @@ def main(argv: list[str] | None = None) -> int:
 
     env = app_environment(config, config.database)
     os.environ.update(env)
+    warnings.filterwarnings("ignore", message="No directory at")
     import django
 
     django.setup()
 
     only = {key.strip() for key in args.only.split(",") if key.strip()}
+    to_profile = {key.strip() for key in args.profile.split(",") if key.strip()}
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     endpoints = [e for e in ENDPOINTS if not only or e.key in only]
     results: dict = {
         "started_at": datetime.now(UTC).isoformat(),
@@ -191,6 +200,14 @@ def main(argv: list[str] | None = None) -> int:
                 say(f"  {endpoint.label}: {reason}")
                 continue
             entry["queries"] = profile_queries(endpoint, requests, ctx)
+            if endpoint.key in to_profile:
+                from .queries import profile
+
+                RESULTS_DIR.mkdir(exist_ok=True)
+                path = RESULTS_DIR / f"{stamp}-{endpoint.key}.profile.txt"
+                path.write_text(profile(requests))
+                entry["profile"] = str(path.relative_to(REPO))
+                say(f"  {endpoint.label}: profile written to {entry['profile']}")
             entry["distinct_requests"] = len(requests)
             entry["results"] = {}
             plan.append((endpoint, requests))
@@ -233,7 +250,7 @@ def main(argv: list[str] | None = None) -> int:
     evaluate(results, endpoints)
     results["total_seconds"] = round(time.monotonic() - started, 1)
     print_report(results, endpoints)
-    path = write_json(results)
+    path = write_json(results, stamp)
     say(f"\nResults written to {path.relative_to(REPO)} (total {results['total_seconds']:.0f}s)")
     return 0
 
