@@ -1,5 +1,7 @@
 """Scheduling. One module per area; everything is re-exported here."""
 
 from .appointments import Appointment
+from .no_show import NoShowPolicy, NoShowRecord
+from .notifications import Notification
 
-__all__ = ["Appointment"]
+__all__ = ["Appointment", "NoShowPolicy", "NoShowRecord", "Notification"]

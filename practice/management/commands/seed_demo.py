@@ -9,7 +9,7 @@ from practice import demo
 
 # Each app contributes its demo data through ``<app>.demo.seed(ctx)`` (and removes it in
 # ``<app>.demo.reset()``); they run in this order, and reset in reverse.
-SEEDERS = ["practice.demo"]
+SEEDERS = ["practice.demo", "scheduling.demo_no_show"]
 
 LOGINS = [
     ("staff@demo.example", "staff, Demo Practice (admin too)"),

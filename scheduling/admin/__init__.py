@@ -1,0 +1,1 @@
+from . import no_show  # noqa: F401

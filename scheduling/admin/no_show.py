@@ -1,0 +1,94 @@
+"""Admin for staff: no-show policies, the fee history and the notification outbox.
+
+Staff who are not superusers see only their own practice's rows."""
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+
+from practice.models import Practice
+from scheduling.models import NoShowPolicy, NoShowRecord, Notification
+from scheduling.services.notifications import notifications_retry_now
+
+
+class PracticeScopedAdmin(admin.ModelAdmin):
+    def get_queryset(self, request):
+        qs = super().get_queryset(request)
+        if request.user.is_superuser:
+            return qs
+        return qs.filter(practice_id=request.user.practice_id)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "practice" and not request.user.is_superuser:
+            kwargs["queryset"] = Practice.objects.filter(pk=request.user.practice_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ReadOnlyAdmin(PracticeScopedAdmin):
+    def get_readonly_fields(self, request, obj=None):
+        return [field.name for field in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(NoShowPolicy)
+class NoShowPolicyAdmin(PracticeScopedAdmin):
+    list_display = ["name", "practice", "is_active", "default_fee", "maximum_fee", "grace_minutes", "notify_by_default"]
+    list_filter = ["is_active", "notify_by_default", "practice"]
+    list_select_related = ["practice"]
+    search_fields = ["name", "practice__name"]
+    autocomplete_fields = ["practice"]
+    readonly_fields = ["id", "created_at", "updated_at"]
+    fieldsets = [
+        (None, {"fields": ["practice", "name", "is_active"]}),
+        ("Fees", {"fields": ["default_fee", "maximum_fee", "grace_minutes"]}),
+        ("Client email", {"fields": ["notify_by_default", "email_subject", "email_body"]}),
+        ("Dates", {"fields": ["id", "created_at", "updated_at"]}),
+    ]
+
+
+@admin.register(NoShowRecord)
+class NoShowRecordAdmin(ReadOnlyAdmin):
+    """The fee history: recorded through the API only, never edited here."""
+
+    list_display = ["applied_at", "client", "fee_amount", "currency", "applied_by", "practice", "reason"]
+    list_filter = ["practice", ("applied_at", admin.DateFieldListFilter), "currency"]
+    list_select_related = ["client", "applied_by", "practice"]
+    search_fields = ["client__first_name", "client__last_name", "client__email", "reason"]
+    autocomplete_fields = ["client", "applied_by", "practice", "policy"]
+    date_hierarchy = "applied_at"
+    show_full_result_count = False
+    ordering = ["-applied_at"]
+
+
+@admin.register(Notification)
+class NotificationAdmin(ReadOnlyAdmin):
+    """The outbox. Undelivered rows can be sent again at once with "Retry now"."""
+
+    list_display = ["created_at", "kind", "channel", "status", "attempts", "next_attempt_at", "sent_at", "client"]
+    list_filter = ["status", "kind", "channel", "practice", ("created_at", admin.DateFieldListFilter)]
+    list_select_related = ["client", "practice"]
+    search_fields = ["to_address", "subject", "client__first_name", "client__last_name"]
+    autocomplete_fields = ["client", "practice", "no_show_record"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+    ordering = ["-created_at"]
+    actions = ["retry_now"]
+
+    @admin.action(description="Retry now (send the selected undelivered notifications)", permissions=["retry"])
+    def retry_now(self, request, queryset: QuerySet[Notification]):
+        count = notifications_retry_now(ids=queryset.values_list("pk", flat=True))
+        if count:
+            self.message_user(request, f"{count} notification(s) queued; sending them now.", messages.SUCCESS)
+        else:
+            self.message_user(request, "Nothing to retry: the selected notifications were already sent.")
+
+    def has_retry_permission(self, request) -> bool:
+        # Rows stay read-only; retrying needs the model's change permission.
+        return request.user.has_perm("scheduling.change_notification")
