@@ -246,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from .commands import measure_commands
 
-    results["commands"] = measure_commands(ctx)
+    results["commands"] = measure_commands(ctx, fixtures)
     evaluate(results, endpoints)
     results["total_seconds"] = round(time.monotonic() - started, 1)
     print_report(results, endpoints)
