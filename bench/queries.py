@@ -9,6 +9,7 @@ from .loadgen import Request
 
 DATA_TABLES = ("scheduling_appointment", "clinical_session")
 EXECUTION_TIME = re.compile(r"Execution Time: ([0-9.]+) ms")
+WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 SEQ_SCAN = re.compile(r"Seq Scan on (\S+)")
 AGGREGATE = re.compile(r"\b(COUNT|SUM|AVG|MIN|MAX|PERCENTILE_CONT)\s*\(", re.IGNORECASE)
 
@@ -57,11 +58,14 @@ def capture(request: Request) -> Captured:
 
 
 def data_statements(captured: Captured) -> list[str]:
-    """The reads of the big tables (the statements worth a plan)."""
+    """The reads of the big tables (the statements worth a plan; EXPLAIN ANALYZE runs
+    them, so nothing that writes or locks)."""
     return [
         sql
         for sql, _ in captured.statements
-        if sql.lstrip().upper().startswith("SELECT") and any(table in sql for table in DATA_TABLES)
+        if sql.lstrip().upper().startswith(("SELECT", "WITH"))
+        and not WRITES.search(sql)
+        and any(table in sql for table in DATA_TABLES)
     ]
 
 

@@ -80,3 +80,25 @@ def test_slot_tenures_never_overlap_and_stay_in_range(seed):
         taken |= occupied
     if seed % 2 == 0:
         assert plan[0] == (0, weeks, 1)
+
+
+def test_only_reads_of_the_big_tables_are_explained():
+    from bench.queries import Captured, data_statements
+
+    captured = Captured(
+        200,
+        [
+            ("BEGIN", 0.0),
+            ('SELECT "id", "updated_at" FROM "scheduling_appointment"', 0.001),
+            ("WITH m AS (SELECT 1 FROM clinical_session) SELECT * FROM m", 0.002),
+            ('SELECT "id" FROM "practice_user"', 0.001),
+            ('SELECT "id" FROM "clinical_session" FOR UPDATE', 0.001),
+            ('INSERT INTO "clinical_session" VALUES (1)', 0.001),
+        ],
+    )
+    assert data_statements(captured) == [
+        'SELECT "id", "updated_at" FROM "scheduling_appointment"',
+        "WITH m AS (SELECT 1 FROM clinical_session) SELECT * FROM m",
+    ]
+    assert captured.count == 6
+    assert captured.sql_ms == 6.0
