@@ -312,7 +312,7 @@ def print_report(results: dict, endpoints: list[Endpoint]) -> None:
             entry = results["endpoints"][endpoint.key]
             label = endpoint.label + (" [stand-in]" if endpoint.stand_in else "")
             if not entry.get("available"):
-                rows.append([label, entry.get("reason", "")] + [None] * 8)
+                rows.append([label, entry.get("reason", "")] + [None] * 9)
                 continue
             r = entry["results"][str(connections)]
             rows.append(
@@ -327,9 +327,22 @@ def print_report(results: dict, endpoints: list[Endpoint]) -> None:
                     r["p99_over_p50"],
                     r["non_2xx"] + r["errors"],
                     entry["queries"]["queries"],
+                    entry["queries"]["sql_ms"],
                 ]
             )
-        headers = ["endpoint", "req/s", "p50 ms", "p99 ms", "req/s x", "p50 x", "p99 x", "p99/p50", "errors", "queries"]
+        headers = [
+            "endpoint",
+            "req/s",
+            "p50 ms",
+            "p99 ms",
+            "req/s x",
+            "p50 x",
+            "p99 x",
+            "p99/p50",
+            "errors",
+            "queries",
+            "SQL ms",
+        ]
         say(format_table(headers, rows))
 
     say("\n== Targets ==")
