@@ -1,7 +1,8 @@
-from rest_framework.routers import SimpleRouter
+from django.urls import path
 
-router = SimpleRouter(trailing_slash=False, use_regex_path=False)
+from .views import ClientSessionSummaryView, TherapistSessionStatsView
 
 urlpatterns = [
-    *router.urls,
+    path("therapists/<uuid:pk>/session-stats", TherapistSessionStatsView.as_view(), name="therapist-session-stats"),
+    path("clients/<uuid:pk>/session-summary", ClientSessionSummaryView.as_view(), name="client-session-summary"),
 ]

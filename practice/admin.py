@@ -1,6 +1,10 @@
+import uuid
+from urllib.parse import urlencode
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
+from django.utils.html import format_html
 
 from .models import AuditEvent, Client, EmergencyContact, Practice, Therapist, User
 
@@ -90,9 +94,63 @@ class EmergencyContactAdmin(admin.ModelAdmin):
     readonly_fields = ["id", "created_at", "updated_at"]
 
 
+class AuditClientFilter(admin.SimpleListFilter):
+    """Entries about one client (``?client=<id>``). A practice has thousands of clients, so
+    the sidebar never lists them: it names the selected client only. Pick one by clicking a
+    client in the list, after searching by the client's name or email if need be."""
+
+    title = "client"
+    parameter_name = "client"
+
+    def _selected_id(self) -> uuid.UUID | None:
+        try:
+            return uuid.UUID(self.value()) if self.value() else None
+        except ValueError:
+            return None
+
+    def lookups(self, request, model_admin):
+        if self.value() is None:
+            return []
+        client_id = self._selected_id()
+        clients = Client.objects.filter(pk=client_id)
+        if not request.user.is_superuser:
+            clients = clients.filter(practice_id=request.user.practice_id)
+        client = clients.first() if client_id else None
+        return [(self.value(), str(client) if client else "Unknown client")]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        client_id = self._selected_id()
+        return queryset.filter(client_id=client_id) if client_id else queryset.none()
+
+
+class AuditActorFilter(admin.SimpleListFilter):
+    """Entries by one user, chosen among the users of the viewer's own practice (a
+    superuser: among everyone)."""
+
+    title = "actor"
+    parameter_name = "actor"
+
+    def lookups(self, request, model_admin):
+        users = User.objects.order_by("email").only("id", "email", "first_name", "last_name")
+        if not request.user.is_superuser:
+            users = users.filter(practice_id=request.user.practice_id)
+        return [(str(user.pk), f"{user} <{user.email}>") for user in users]
+
+    def queryset(self, request, queryset):
+        if self.value() is None:
+            return queryset
+        try:
+            return queryset.filter(actor_id=uuid.UUID(self.value()))
+        except ValueError:
+            return queryset.none()
+
+
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    """The audit trail, read-only: nobody adds, edits or deletes entries here."""
+    """The audit trail, read-only: nobody adds, edits or deletes entries here. Practice staff
+    see their own practice's trail only; superusers see every practice's."""
 
     list_display = [
         "created_at",
@@ -102,16 +160,35 @@ class AuditEventAdmin(admin.ModelAdmin):
         "action",
         "record_type",
         "record_id",
-        "client",
+        "client_link",
         "ip_address",
     ]
-    list_filter = ["action", "record_type", "practice", "actor", ("created_at", admin.DateFieldListFilter)]
+    list_filter = [
+        "action",
+        "record_type",
+        AuditClientFilter,
+        AuditActorFilter,
+        "practice",
+        ("created_at", admin.DateFieldListFilter),
+    ]
     list_select_related = ["practice", "actor", "client"]
-    search_fields = ["record_id", "actor__email", "client__first_name", "client__last_name"]
+    search_fields = ["record_id", "actor__email", "client__first_name", "client__last_name", "client__email"]
     autocomplete_fields = ["actor", "client"]
     date_hierarchy = "created_at"
     show_full_result_count = False
     ordering = ["-created_at", "-sequence"]
+
+    def get_queryset(self, request):
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(practice_id=request.user.practice_id)
+
+    def get_list_filter(self, request):
+        if request.user.is_superuser:
+            return self.list_filter
+        # Practice staff only ever see their own practice: the other practices' names stay hidden.
+        return [spec for spec in self.list_filter if spec != "practice"]
 
     def get_readonly_fields(self, request, obj=None):
         return [field.name for field in self.model._meta.fields]
@@ -124,3 +201,10 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    @admin.display(description="client", ordering="client__last_name")
+    def client_link(self, obj):
+        """The client, linking to this client's entries."""
+        if obj.client_id is None:
+            return "-"
+        return format_html('<a href="?{}">{}</a>', urlencode({"client": obj.client_id}), obj.client)

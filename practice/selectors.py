@@ -7,7 +7,7 @@ from uuid import UUID
 from django.db.models import Prefetch, QuerySet
 
 from .api.exceptions import NotFoundError
-from .models import AuditEvent, Client, Practice, User
+from .models import AuditEvent, Client, EmergencyContact, Practice, User
 from .services import GENESIS_HASH, audit_entry_hash
 
 
@@ -54,6 +54,20 @@ def therapist_get(*, actor: User, therapist_id: UUID) -> User:
     if therapist is None:
         raise NotFoundError(message="Therapist not found.")
     return therapist
+
+
+def emergency_contact_get(*, actor: User, client_id: UUID) -> tuple[Client, EmergencyContact | None]:
+    """The client (staff, or an assigned therapist: front-desk data, not clinical) and their
+    emergency contact, or ``None`` when none is recorded. One query."""
+    client = (
+        client_visible_queryset(actor=actor)
+        .select_related("practice", "emergency_contact")
+        .filter(pk=client_id)
+        .first()
+    )
+    if client is None:
+        raise NotFoundError(message="Client not found.")
+    return client, getattr(client, "emergency_contact", None)
 
 
 @dataclass(frozen=True)

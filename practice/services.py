@@ -6,7 +6,7 @@ import json
 import math
 import time
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from uuid import UUID
 
@@ -14,7 +14,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
@@ -23,7 +23,7 @@ from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, Ou
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from .api.exceptions import AccountLockedError, AuthenticationError
-from .models import AuditEvent, Practice, RevokedTokenFamily, User
+from .models import AuditEvent, Client, EmergencyContact, Practice, RevokedTokenFamily, User
 
 GENESIS_HASH = "0" * 64
 
@@ -235,3 +235,58 @@ def auth_logout(*, token: str) -> None:
         RevokedTokenFamily.objects.get_or_create(
             family=family, defaults={"user_id": refresh.get(jwt_settings.USER_ID_CLAIM), "reason": "logout"}
         )
+
+
+# --- Emergency contacts ---------------------------------------------------------------------
+
+EMERGENCY_CONTACT = "emergency_contact"
+EMERGENCY_CONTACT_FIELDS = ("name", "relationship", "phone", "alternate_phone", "email")
+
+
+def emergency_contact_audit_target(*, client: Client, contact: EmergencyContact | None) -> AuditTarget:
+    """A client without a contact yet is still a read of their record: the entry then
+    names the client as the record."""
+    return AuditTarget(EMERGENCY_CONTACT, contact.pk if contact else client.pk, client.pk)
+
+
+@transaction.atomic
+def emergency_contact_update(
+    *, actor: User, client_id: UUID, data: Mapping[str, object], ip_address: str | None = None
+) -> EmergencyContact:
+    """Write the client's one emergency contact, creating it on the first write: staff (front
+    desk) and the client's assigned therapists may. Fields not given keep their value.
+
+    Phone numbers arrive parsed (E.164 on save). The row is read under a lock, so concurrent
+    writes apply one after the other; two concurrent first writes cannot create two contacts
+    (the one-to-one is unique in the database): the loser retries as an update."""
+    from .selectors import client_get  # selectors import this module
+
+    client = client_get(actor=actor, client_id=client_id)
+    contact = EmergencyContact.objects.select_for_update().filter(client=client).first()
+    created = contact is None
+    if created:
+        contact = EmergencyContact(client=client)
+    before = {name: getattr(contact, name) for name in EMERGENCY_CONTACT_FIELDS}
+    for name in EMERGENCY_CONTACT_FIELDS:
+        if name in data:
+            setattr(contact, name, data[name])
+    changed = [name for name in EMERGENCY_CONTACT_FIELDS if getattr(contact, name) != before[name]]
+    if created or changed:
+        # The client was resolved above; the one-to-one is enforced by the database.
+        contact.full_clean(exclude=["client"], validate_unique=False)
+        if not created:
+            contact.save(update_fields=[*changed, "updated_at"])
+        else:
+            try:
+                with transaction.atomic():
+                    contact.save(force_insert=True)
+            except IntegrityError:
+                # A concurrent first write won; apply this one on top of it.
+                return emergency_contact_update(actor=actor, client_id=client_id, data=data, ip_address=ip_address)
+    audit_log(
+        actor=actor,
+        action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+        targets=[AuditTarget(EMERGENCY_CONTACT, contact.pk, client.pk, changed)],
+        ip_address=ip_address,
+    )
+    return contact

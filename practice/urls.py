@@ -7,7 +7,15 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, Spec
 from rest_framework.routers import SimpleRouter
 
 from .api.views import api_not_found
-from .views import ClientViewSet, HealthView, LoginView, LogoutView, MeView, RefreshTokenView
+from .views import (
+    ClientViewSet,
+    EmergencyContactView,
+    HealthView,
+    LoginView,
+    LogoutView,
+    MeView,
+    RefreshTokenView,
+)
 
 router = SimpleRouter(trailing_slash=False, use_regex_path=False)
 router.register("clients", ClientViewSet, basename="client")
@@ -18,6 +26,7 @@ api_urlpatterns = [
     path("auth/logout", LogoutView.as_view(), name="auth-logout"),
     path("auth/me", MeView.as_view(), name="auth-me"),
     path("health", HealthView.as_view(), name="health"),
+    path("clients/<uuid:client_id>/emergency-contact", EmergencyContactView.as_view(), name="client-emergency-contact"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),

@@ -10,12 +10,16 @@ from rest_framework.views import APIView
 from . import selectors, services
 from .api.envelope import Envelope, envelope
 from .api.exceptions import ValidationFailed
+from .api.request import client_ip
 from .api.serializers import ErrorEnvelopeSerializer, MessageSerializer
 from .filters import ClientFilter
-from .models import Client
+from .models import AuditEvent, Client
 from .serializers import (
     AuthTokensSerializer,
     ClientSerializer,
+    EmergencyContactEnvelopeSerializer,
+    EmergencyContactInputSerializer,
+    EmergencyContactSerializer,
     HealthSerializer,
     LoginInputSerializer,
     LogoutInputSerializer,
@@ -172,3 +176,49 @@ class ClientViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return selectors.client_list(actor=self.request.user)
+
+
+class EmergencyContactView(APIView):
+    """A client's emergency contact: front-desk data that staff and the client's assigned
+    therapists read and update. Every read and write is written to the audit trail."""
+
+    throttle_scope = "clinical"
+
+    @extend_schema(
+        operation_id="client_emergency_contact_get",
+        tags=["clients"],
+        responses={200: EmergencyContactEnvelopeSerializer},
+        description=(
+            "The client's emergency contact, or `data: null` when none is recorded. Staff and the client's "
+            "assigned therapists; anyone else gets a 404."
+        ),
+    )
+    def get(self, request, client_id):
+        client, contact = selectors.emergency_contact_get(actor=request.user, client_id=client_id)
+        services.audit_log(
+            actor=request.user,
+            action=AuditEvent.Action.VIEW,
+            targets=[services.emergency_contact_audit_target(client=client, contact=contact)],
+            ip_address=client_ip(request),
+        )
+        return Response(EmergencyContactSerializer(contact).data if contact else None)
+
+    @extend_schema(
+        operation_id="client_emergency_contact_put",
+        tags=["clients"],
+        request=EmergencyContactInputSerializer,
+        responses={200: EmergencyContactSerializer},
+        description=(
+            "Write the client's emergency contact (created on the first write). `name` and `phone` are "
+            "required; phone numbers are validated, read in the practice's country unless written with a "
+            "`+` country code, and stored in E.164. Optional fields left out keep their value. Staff and the "
+            "client's assigned therapists; anyone else gets a 404."
+        ),
+    )
+    def put(self, request, client_id):
+        serializer = EmergencyContactInputSerializer(data=request.data, region=request.user.practice.country)
+        serializer.is_valid(raise_exception=True)
+        contact = services.emergency_contact_update(
+            actor=request.user, client_id=client_id, data=serializer.validated_data, ip_address=client_ip(request)
+        )
+        return Response(EmergencyContactSerializer(contact).data)

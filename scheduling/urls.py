@@ -1,11 +1,15 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from scheduling.views.appointments import AppointmentViewSet
 from scheduling.views.no_show import AppointmentNoShowView
+from scheduling.views.recurring import AppointmentRecurringView
 
 router = SimpleRouter(trailing_slash=False, use_regex_path=False)
+router.register("appointments", AppointmentViewSet, basename="appointment")
 
 urlpatterns = [
+    path("appointments/<uuid:pk>/recurring", AppointmentRecurringView.as_view(), name="appointment-recurring"),
     *router.urls,
     path("appointments/<uuid:pk>/no-show-policy", AppointmentNoShowView.as_view(), name="appointment-no-show"),
 ]

@@ -217,7 +217,12 @@ SPECTACULAR_SETTINGS = {
         "drf_spectacular.hooks.postprocess_schema_enums",
         "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
     ],
-    "ENUM_NAME_OVERRIDES": {},
+    "ENUM_NAME_OVERRIDES": {
+        "ClientStatusEnum": "practice.models.Client.Status",
+        "TherapyGoalStatusEnum": "clinical.models.TherapyGoal.Status",
+        "AppointmentStatusEnum": "scheduling.models.Appointment.Status",
+        "SessionStatusEnum": "clinical.models.Session.Status",
+    },
 }
 
 # --- Scheduling -----------------------------------------------------------------------------

@@ -1,1 +1,1 @@
-from . import no_show  # noqa: F401
+from . import appointments, no_show, recurring  # noqa: F401

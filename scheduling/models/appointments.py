@@ -53,6 +53,11 @@ class Appointment(TimeStampedModel):
     review_previous_session = models.BooleanField(default=False)
     focus_areas = models.JSONField(default=list, blank=True)
     prepared_at = models.DateTimeField(null=True, blank=True)
+    # Set on every occurrence of a recurring series, the first appointment included.
+    series = models.ForeignKey(
+        "scheduling.RecurringSeries", on_delete=models.SET_NULL, related_name="occurrences", null=True, blank=True
+    )
+    occurrence_date = models.DateField(null=True, blank=True, help_text="Local date of the occurrence in its series.")
 
     class Meta:
         ordering = ["starts_at", "id"]
@@ -63,6 +68,8 @@ class Appointment(TimeStampedModel):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(ends_at__gt=F("starts_at")), name="appointment_ends_after_start"),
+            # A series never holds two occurrences on one date, even with concurrent generators.
+            models.UniqueConstraint(fields=["series", "occurrence_date"], name="appointment_series_occurrence_uniq"),
         ]
 
     def __str__(self) -> str:

@@ -9,7 +9,14 @@ from practice import demo
 
 # Each app contributes its demo data through ``<app>.demo.seed(ctx)`` (and removes it in
 # ``<app>.demo.reset()``); they run in this order, and reset in reverse.
-SEEDERS = ["practice.demo", "scheduling.demo_no_show"]
+SEEDERS = [
+    "practice.demo",
+    "scheduling.demo",
+    "clinical.demo",
+    "scheduling.demo_recurring",
+    "scheduling.demo_no_show",
+    "clinical.demo_records",
+]
 
 LOGINS = [
     ("staff@demo.example", "staff, Demo Practice (admin too)"),

@@ -1,0 +1,84 @@
+"""Input and output of the analytics endpoints. Keys are camelCase on the wire (the
+parser and renderer convert); the class names are unique across the API schema."""
+
+from rest_framework import serializers
+
+
+class SessionStatsQuerySerializer(serializers.Serializer):
+    """``?startDate=YYYY-MM-DD&endDate=YYYY-MM-DD`` (after camelCase conversion)."""
+
+    # Dates outside these years cannot be meant, and would overflow once converted to UTC.
+    min_year = 1900
+    max_year = 2999
+
+    start_date = serializers.DateField(required=False, input_formats=["iso-8601"])
+    end_date = serializers.DateField(required=False, input_formats=["iso-8601"])
+
+    def to_internal_value(self, data):
+        # An empty parameter (a cleared date picker) means "not given", as in the list filters.
+        return super().to_internal_value({key: value for key, value in data.items() if value != ""})
+
+    def _check_year(self, value):
+        if value is not None and not self.min_year <= value.year <= self.max_year:
+            raise serializers.ValidationError(f"Must be a date between {self.min_year} and {self.max_year}.")
+        return value
+
+    def validate_start_date(self, value):
+        return self._check_year(value)
+
+    def validate_end_date(self, value):
+        return self._check_year(value)
+
+
+class TherapistSessionStatsSerializer(serializers.Serializer):
+    start_date = serializers.DateField(help_text="First day of the window (practice timezone, inclusive).")
+    end_date = serializers.DateField(help_text="Last day of the window (practice timezone, inclusive).")
+    total_sessions = serializers.IntegerField(
+        min_value=0, help_text="The therapist's appointments starting in the window, whatever their status."
+    )
+    completed_sessions = serializers.IntegerField(min_value=0, help_text="Of those, status completed.")
+    cancelled_sessions = serializers.IntegerField(min_value=0, help_text="Of those, status cancelled.")
+    no_shows = serializers.IntegerField(min_value=0, help_text="Of those, status no_show.")
+    average_session_duration = serializers.FloatField(
+        min_value=0,
+        help_text=(
+            "Mean duration in minutes (one decimal) of the completed ones: the clinical session's actual "
+            "start-to-end time where recorded, else the scheduled length. 0 when there are none."
+        ),
+    )
+    client_retention_rate = serializers.FloatField(
+        min_value=0,
+        max_value=100,
+        help_text=(
+            "Of the distinct clients with a completed appointment in the window, the percentage (one decimal) "
+            "who are repeat clients: two or more completed appointments with the therapist up to endDate. "
+            "0 when no client was seen."
+        ),
+    )
+
+
+class ClientSessionSummarySerializer(serializers.Serializer):
+    total_sessions = serializers.IntegerField(min_value=0, help_text="Completed sessions.")
+    last_session_date = serializers.DateField(
+        allow_null=True, help_text="Date (practice timezone) of the latest completed session; null when none."
+    )
+    average_mood_improvement = serializers.FloatField(
+        allow_null=True,
+        help_text=(
+            "Mean of (end mood - start mood) over completed sessions with both values, one decimal; null when none."
+        ),
+    )
+    common_themes = serializers.ListField(
+        child=serializers.CharField(),
+        max_length=5,
+        help_text=(
+            "Up to five most frequent themes, counted case-insensitively across the sessions' client concerns, "
+            "session goals and the appointments' focus areas; ties go to the most recent."
+        ),
+    )
+    progress_summary = serializers.CharField(
+        help_text=(
+            "Plain-language sentence built from the data: sessions attended and since when, mood trend, "
+            "goals active/completed and their average progress."
+        )
+    )

@@ -1,0 +1,1 @@
+from . import records, sessions  # noqa: F401

@@ -1,0 +1,104 @@
+from rest_framework import serializers
+
+from clinical.models import MoodReading, Session
+from practice.models import Client
+
+MOOD = {"min_value": 1, "max_value": 10}
+
+
+def _short_list(help_text: str, **kwargs) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.CharField(max_length=200), max_length=50, help_text=f"{help_text} At most 50.", **kwargs
+    )
+
+
+class SessionMoodReadingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = MoodReading
+        fields = ["mood", "recorded_at"]
+        read_only_fields = fields
+
+
+class SessionClientSerializer(serializers.ModelSerializer):
+    full_name = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Client
+        fields = ["id", "first_name", "last_name", "full_name"]
+        read_only_fields = fields
+
+
+class SessionSerializer(serializers.ModelSerializer):
+    appointment_id = serializers.UUIDField(read_only=True, allow_null=True)
+    therapist_id = serializers.UUIDField(read_only=True)
+    template_id = serializers.UUIDField(read_only=True, allow_null=True)
+    client = SessionClientSerializer(read_only=True)
+    duration_minutes = serializers.IntegerField(
+        read_only=True, allow_null=True, help_text="Actual start-to-end minutes; null while in progress."
+    )
+    mood_readings = SessionMoodReadingSerializer(
+        many=True, read_only=True, help_text="The mood timeline, oldest first."
+    )
+    session_goals = serializers.ListField(child=serializers.CharField(), read_only=True)
+    client_concerns = serializers.ListField(child=serializers.CharField(), read_only=True)
+    techniques_used = serializers.ListField(child=serializers.CharField(), read_only=True)
+    interventions_applied = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+    class Meta:
+        model = Session
+        fields = [
+            "id",
+            "appointment_id",
+            "therapist_id",
+            "client",
+            "template_id",
+            "status",
+            "started_at",
+            "ended_at",
+            "duration_minutes",
+            "mood_start",
+            "mood_current",
+            "mood_end",
+            "mood_readings",
+            "session_goals",
+            "client_concerns",
+            "progress_notes",
+            "goals_discussed",
+            "techniques_used",
+            "interventions_applied",
+            "homework_assigned",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class SessionStartInputSerializer(serializers.Serializer):
+    appointment_id = serializers.UUIDField(help_text="One of your scheduled or confirmed appointments.")
+    initial_mood = serializers.IntegerField(required=False, allow_null=True, help_text="1-10.", **MOOD)
+    session_goals = _short_list("Goals for this session (added after the template's).", default=list)
+    client_concerns = _short_list("What the client brings up.", default=list)
+    template_id = serializers.UUIDField(
+        required=False, allow_null=True, help_text="A practice-wide template or one of your own."
+    )
+
+
+class SessionProgressInputSerializer(serializers.Serializer):
+    progress_notes = serializers.CharField(max_length=20_000, allow_blank=True, required=False)
+    goals_discussed = serializers.CharField(max_length=5_000, allow_blank=True, required=False)
+    client_mood_current = serializers.IntegerField(
+        required=False, help_text="1-10; each value also appends a timestamped mood reading.", **MOOD
+    )
+    techniques_used = _short_list("Replaces the list.", required=False)
+    interventions_applied = _short_list("Replaces the list.", required=False)
+
+    def validate(self, attrs):
+        if not attrs:
+            raise serializers.ValidationError("Send at least one progress field.")
+        return attrs
+
+
+class SessionEndInputSerializer(serializers.Serializer):
+    mood_end = serializers.IntegerField(required=False, allow_null=True, help_text="1-10.", **MOOD)
+    progress_notes = serializers.CharField(max_length=20_000, allow_blank=True, required=False)
+    homework_assigned = serializers.CharField(max_length=5_000, allow_blank=True, required=False)

@@ -1,0 +1,185 @@
+"""Writes of a client's clinical record: medical history and therapy goals.
+
+Only the client's assigned therapist(s) may write them; for everyone else the client does
+not exist (404). Every write appends its audit entry in the same transaction, so a write
+that fails leaves neither the change nor the entry."""
+
+import datetime
+from collections.abc import Mapping
+from typing import Any
+from uuid import UUID
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from practice.api.exceptions import NotFoundError, ValidationFailed
+from practice.models import AuditEvent, Client, User
+from practice.selectors import client_get
+from practice.services import AuditTarget, audit_log
+
+from ..models import MedicalHistory, TherapyGoal
+
+# Audit record types (AuditEvent.record_type) of this area.
+MEDICAL_HISTORY = "medical_history"
+THERAPY_GOAL = "therapy_goal"
+THERAPY_GOAL_LIST = "therapy_goal_list"
+
+MEDICAL_HISTORY_FIELDS = (
+    "current_medications",
+    "allergies",
+    "previous_therapy",
+    "previous_therapy_details",
+    "medical_conditions",
+    "hospitalizations",
+)
+_GOAL_AUDITED_FIELDS = ("goal", "status", "progress", "target_date", "completed_at")
+
+
+def medical_history_audit_target(*, client: Client, history: MedicalHistory | None) -> AuditTarget:
+    """A client without a history yet is still a read of their record: the entry then
+    names the client as the record."""
+    return AuditTarget(MEDICAL_HISTORY, history.pk if history else client.pk, client.pk)
+
+
+def therapy_goal_list_audit_target(*, client: Client) -> AuditTarget:
+    """Reading a client's goals is one read of one record: the client's goal list."""
+    return AuditTarget(THERAPY_GOAL_LIST, client.pk, client.pk)
+
+
+def _changed(instance, before: Mapping[str, Any]) -> list[str]:
+    return [name for name, value in before.items() if getattr(instance, name) != value]
+
+
+@transaction.atomic
+def medical_history_update(
+    *, actor: User, client_id: UUID, data: Mapping[str, Any], ip_address: str | None = None
+) -> MedicalHistory:
+    """Write the given fields of the client's one medical history, creating it on the first
+    write; fields not given keep their value. Assigned therapists only.
+
+    The row is read under a lock, so concurrent writes apply one after the other; two
+    concurrent first writes cannot create two histories (the one-to-one is unique in the
+    database): the loser retries as an update of the winner's row."""
+    client = client_get(actor=actor, client_id=client_id, clinical=True)
+    history = MedicalHistory.objects.select_for_update().filter(client=client).first()
+    created = history is None
+    if created:
+        history = MedicalHistory(client=client)
+    before = {name: getattr(history, name) for name in MEDICAL_HISTORY_FIELDS}
+    for name in MEDICAL_HISTORY_FIELDS:
+        if name in data:
+            setattr(history, name, data[name])
+    changed = _changed(history, before)
+    if created or changed:
+        history.updated_by = actor
+        # The client was resolved above; the one-to-one is enforced by the database.
+        history.full_clean(exclude=["client", "updated_by"], validate_unique=False)
+        if not created:
+            history.save(update_fields=[*changed, "updated_by", "updated_at"])
+        else:
+            try:
+                with transaction.atomic():
+                    history.save(force_insert=True)
+            except IntegrityError:
+                # A concurrent first write won; apply this one on top of it.
+                return medical_history_update(actor=actor, client_id=client_id, data=data, ip_address=ip_address)
+    audit_log(
+        actor=actor,
+        action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
+        targets=[AuditTarget(MEDICAL_HISTORY, history.pk, client.pk, changed)],
+        ip_address=ip_address,
+    )
+    return history
+
+
+def _local_today(client: Client) -> datetime.date:
+    return timezone.localdate(timezone=client.practice.tzinfo)
+
+
+def _goal_clean(therapy_goal: TherapyGoal) -> None:
+    # Field validation only: client and therapist were resolved by the service, and the
+    # rules above keep the database's check constraints (progress range, completed = 100).
+    therapy_goal.full_clean(exclude=["client", "therapist"], validate_unique=False, validate_constraints=False)
+
+
+@transaction.atomic
+def therapy_goal_create(
+    *,
+    actor: User,
+    client_id: UUID,
+    goal: str,
+    status: str = TherapyGoal.Status.ACTIVE,
+    progress: int = 0,
+    target_date: datetime.date | None = None,
+    ip_address: str | None = None,
+) -> TherapyGoal:
+    """Add a goal to the client's record, set by the actor (an assigned therapist).
+
+    A target date must not lie in the past (in the practice's time zone); a goal created as
+    completed has progress 100."""
+    client = client_get(actor=actor, client_id=client_id, clinical=True)
+    if target_date is not None and target_date < _local_today(client):
+        raise ValidationFailed.for_field("target_date", "The target date of a new goal cannot be in the past.")
+    therapy_goal = TherapyGoal(
+        client=client, therapist=actor, goal=goal, status=status, progress=progress, target_date=target_date
+    )
+    if status == TherapyGoal.Status.COMPLETED:
+        therapy_goal.progress = 100
+        therapy_goal.completed_at = timezone.now()
+    _goal_clean(therapy_goal)
+    therapy_goal.save(force_insert=True)
+    audit_log(
+        actor=actor,
+        action=AuditEvent.Action.CREATE,
+        targets=[
+            AuditTarget(
+                THERAPY_GOAL,
+                therapy_goal.pk,
+                client.pk,
+                [name for name in _GOAL_AUDITED_FIELDS if getattr(therapy_goal, name) not in (None, "")],
+            )
+        ],
+        ip_address=ip_address,
+    )
+    return therapy_goal
+
+
+@transaction.atomic
+def therapy_goal_update(
+    *, actor: User, client_id: UUID, goal_id: UUID, data: Mapping[str, Any], ip_address: str | None = None
+) -> TherapyGoal:
+    """Change a goal's text, status, progress or target date (any assigned therapist).
+
+    Completing a goal sets its progress to 100 and records when; reopening it (active or
+    paused) clears that time. A completed goal's progress stays 100: lowering it means
+    reopening the goal first, in the same or an earlier request. The goal is locked while it
+    changes, so concurrent updates apply one after the other."""
+    client = client_get(actor=actor, client_id=client_id, clinical=True)
+    therapy_goal = TherapyGoal.objects.select_for_update().filter(client=client, pk=goal_id).first()
+    if therapy_goal is None:
+        raise NotFoundError(message="Goal not found.")
+    before = {name: getattr(therapy_goal, name) for name in _GOAL_AUDITED_FIELDS}
+    for name in ("goal", "progress", "target_date"):
+        if name in data:
+            setattr(therapy_goal, name, data[name])
+    status = data.get("status", therapy_goal.status)
+    if status != therapy_goal.status:
+        therapy_goal.status = status
+        therapy_goal.completed_at = timezone.now() if status == TherapyGoal.Status.COMPLETED else None
+    if therapy_goal.status == TherapyGoal.Status.COMPLETED:
+        if "progress" in data and data["progress"] != 100 and before["status"] == TherapyGoal.Status.COMPLETED:
+            raise ValidationFailed.for_field(
+                "progress", "A completed goal's progress is 100; set its status to active or paused first."
+            )
+        therapy_goal.progress = 100
+    changed = _changed(therapy_goal, before)
+    if changed:
+        _goal_clean(therapy_goal)
+        therapy_goal.save(update_fields=[*changed, "updated_at"])
+    audit_log(
+        actor=actor,
+        action=AuditEvent.Action.UPDATE,
+        targets=[AuditTarget(THERAPY_GOAL, therapy_goal.pk, client.pk, changed)],
+        ip_address=ip_address,
+    )
+    return therapy_goal

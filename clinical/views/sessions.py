@@ -1,0 +1,128 @@
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from clinical.filters import SessionFilter
+from clinical.models import Session
+from clinical.selectors.sessions import session_list
+from clinical.serializers.sessions import (
+    SessionEndInputSerializer,
+    SessionProgressInputSerializer,
+    SessionSerializer,
+    SessionStartInputSerializer,
+)
+from clinical.services.sessions import session_end, session_record_views, session_start, session_update_progress
+from practice.api.request import client_ip
+from practice.api.serializers import ErrorEnvelopeSerializer
+
+CONFLICT = OpenApiResponse(ErrorEnvelopeSerializer, description="Conflicts with the session's state (see code).")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        operation_id="sessions_list",
+        description=(
+            "Your sessions, newest first, with techniques, interventions, moods and the mood "
+            "timeline, goals discussed and homework. Only the session's therapist reads it, "
+            "while the client is assigned to them; staff see none. Every session returned is "
+            "recorded in the audit trail."
+        ),
+    ),
+    retrieve=extend_schema(
+        operation_id="sessions_retrieve",
+        description="One of your sessions (anything else is a 404). Recorded in the audit trail.",
+    ),
+)
+@extend_schema(tags=["sessions"])
+class SessionViewSet(viewsets.ReadOnlyModelViewSet):
+    """Clinical sessions: started from an appointment, updated while in progress, ended."""
+
+    queryset = Session.objects.none()  # the real one comes from the selector, per caller
+    serializer_class = SessionSerializer
+    filterset_class = SessionFilter
+    lookup_value_converter = "uuid"
+    throttle_scope = "clinical"
+
+    def get_queryset(self):
+        return session_list(actor=self.request.user)
+
+    def _audited_page(self, queryset):
+        page = self.paginate_queryset(queryset)
+        session_record_views(actor=self.request.user, sessions=page, ip_address=client_ip(self.request))
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+    def _payload(self, session: Session) -> dict:
+        # Read back through the list selector: the same shape (and mood timeline) as a read.
+        return self.get_serializer(self.get_queryset().get(pk=session.pk)).data
+
+    def list(self, request, *args, **kwargs):
+        return self._audited_page(self.filter_queryset(self.get_queryset()))
+
+    def retrieve(self, request, *args, **kwargs):
+        session = self.get_object()
+        session_record_views(actor=request.user, sessions=[session], ip_address=client_ip(request))
+        return Response(self.get_serializer(session).data)
+
+    @extend_schema(
+        operation_id="sessions_active",
+        description="Your sessions in progress, newest first. Recorded in the audit trail.",
+    )
+    @action(detail=False, methods=["get"], filterset_class=None)
+    def active(self, request):
+        return self._audited_page(self.get_queryset().filter(status=Session.Status.IN_PROGRESS))
+
+    @extend_schema(
+        operation_id="sessions_start",
+        request=SessionStartInputSerializer,
+        responses={201: SessionSerializer, 409: CONFLICT},
+        description=(
+            "Start the session of one of your scheduled or confirmed appointments; the "
+            "appointment becomes in progress. A template pre-fills the goals and techniques. "
+            "409 `session_already_started` when it was started before; 409 "
+            "`invalid_status_transition` for a cancelled, no-show or completed appointment."
+        ),
+    )
+    @action(detail=False, methods=["post"], throttle_scope="api")
+    def start(self, request):
+        serializer = SessionStartInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        session = session_start(actor=request.user, ip_address=client_ip(request), **serializer.validated_data)
+        return Response(self._payload(session), status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="sessions_progress",
+        request=SessionProgressInputSerializer,
+        responses={200: SessionSerializer, 409: CONFLICT},
+        description=(
+            "Record progress while the session is in progress (409 `session_not_in_progress` "
+            "after it ended). Only the fields sent change; each `clientMoodCurrent` also "
+            "appends a timestamped reading to the mood timeline."
+        ),
+    )
+    @action(detail=True, methods=["put"], throttle_scope="api", filterset_class=None)
+    def progress(self, request, pk=None):
+        serializer = SessionProgressInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        session = session_update_progress(
+            actor=request.user, session_id=pk, changes=dict(serializer.validated_data), ip_address=client_ip(request)
+        )
+        return Response(self._payload(session))
+
+    @extend_schema(
+        operation_id="sessions_end",
+        request=SessionEndInputSerializer,
+        responses={200: SessionSerializer, 409: CONFLICT},
+        description=(
+            "End a session in progress: it becomes completed and so does its appointment "
+            "(409 `session_not_in_progress` when it already ended)."
+        ),
+    )
+    @action(detail=True, methods=["post"], throttle_scope="api", filterset_class=None)
+    def end(self, request, pk=None):
+        serializer = SessionEndInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        session = session_end(
+            actor=request.user, session_id=pk, ip_address=client_ip(request), **serializer.validated_data
+        )
+        return Response(self._payload(session))

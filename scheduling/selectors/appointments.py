@@ -1,0 +1,73 @@
+"""Reads of appointments. A therapist sees only their own appointments; staff see every
+appointment of their practice. Nobody sees another practice's."""
+
+from datetime import datetime
+from uuid import UUID
+
+from django.db.models import Count, IntegerField, Max, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+
+from clinical.models import Session
+from practice.api.exceptions import NotFoundError
+from practice.models import User
+from scheduling.models import Appointment
+
+
+def appointment_visible_queryset(*, actor: User) -> QuerySet[Appointment]:
+    """Appointments the actor may see: staff their practice's, a therapist only their own."""
+    qs = Appointment.objects.filter(practice_id=actor.practice_id)
+    if not actor.is_practice_staff:
+        qs = qs.filter(therapist_id=actor.pk)
+    return qs
+
+
+def appointment_get(*, actor: User, appointment_id: UUID, for_update: bool = False) -> Appointment:
+    """One appointment the actor may see, with its client, therapist and practice loaded.
+
+    ``for_update=True`` locks the row until the transaction ends (services that change
+    it). Anything the actor may not see is a 404, exactly as if it did not exist."""
+    qs = appointment_visible_queryset(actor=actor).select_related("client", "therapist", "practice")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    appointment = qs.filter(pk=appointment_id).first()
+    if appointment is None:
+        raise NotFoundError(message="Appointment not found.")
+    return appointment
+
+
+def appointment_overlaps(
+    therapist_id: UUID, starts_at: datetime, ends_at: datetime, exclude_id: UUID | None = None
+) -> QuerySet[Appointment]:
+    """The therapist's non-cancelled appointments that overlap ``[starts_at, ends_at)``,
+    earliest first (empty when the slot is free). Touching ends do not overlap, the same
+    rule as the PostgreSQL exclusion constraint ``appointment_therapist_no_overlap``."""
+    qs = Appointment.objects.filter(therapist_id=therapist_id, starts_at__lt=ends_at, ends_at__gt=starts_at).exclude(
+        status=Appointment.Status.CANCELLED
+    )
+    if exclude_id is not None:
+        qs = qs.exclude(pk=exclude_id)
+    return qs.order_by("starts_at", "id")
+
+
+def appointment_list(*, actor: User) -> QuerySet[Appointment]:
+    """The actor's visible appointments with the client details the calendar shows:
+    contact data and emergency contact (joined), and the client's completed-session count
+    and last session time, and the id of the appointment's own session if one was started
+    (correlated subqueries). One query per page, whatever its size."""
+    completed = (
+        Session.objects.filter(client_id=OuterRef("client_id"), status=Session.Status.COMPLETED)
+        .order_by()
+        .values("client_id")
+    )
+    return (
+        appointment_visible_queryset(actor=actor)
+        .select_related("client", "client__emergency_contact", "therapist", "practice")
+        .annotate(
+            client_total_sessions=Coalesce(
+                Subquery(completed.annotate(n=Count("id")).values("n"), output_field=IntegerField()), Value(0)
+            ),
+            client_last_session_at=Subquery(completed.annotate(last=Max("started_at")).values("last")),
+            started_session_id=Subquery(Session.objects.filter(appointment_id=OuterRef("pk")).values("pk")[:1]),
+        )
+        .order_by("starts_at", "id")
+    )

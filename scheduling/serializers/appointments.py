@@ -1,0 +1,186 @@
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from practice.models import EmergencyContact
+from practice.serializers import TherapistRefSerializer
+from scheduling.models import Appointment
+
+MAX_TEXT = 10_000
+
+
+class PhoneNumberTextField(serializers.CharField):
+    """A stored phone number as E.164 text, or empty."""
+
+    def to_representation(self, value):
+        return str(value) if value else ""
+
+
+class AppointmentEmergencyContactSerializer(serializers.ModelSerializer):
+    phone = PhoneNumberTextField(read_only=True, help_text="E.164.")
+    alternate_phone = PhoneNumberTextField(read_only=True, allow_blank=True, help_text="E.164, or empty.")
+
+    class Meta:
+        model = EmergencyContact
+        fields = ["name", "relationship", "phone", "alternate_phone", "email"]
+        read_only_fields = fields
+
+
+class AppointmentClientSerializer(serializers.Serializer):
+    """The client as the calendar shows them (built from the appointment and the list's
+    annotations, so no query per item)."""
+
+    id = serializers.UUIDField(source="client.id", read_only=True)
+    first_name = serializers.CharField(source="client.first_name", read_only=True)
+    last_name = serializers.CharField(source="client.last_name", read_only=True)
+    full_name = serializers.CharField(source="client.full_name", read_only=True)
+    email = serializers.EmailField(source="client.email", read_only=True, allow_blank=True)
+    phone = PhoneNumberTextField(source="client.phone", read_only=True, allow_blank=True, help_text="E.164, or empty.")
+    profile_photo_url = serializers.CharField(source="client.profile_photo_url", read_only=True, allow_blank=True)
+    total_sessions = serializers.IntegerField(
+        source="client_total_sessions", read_only=True, help_text="The client's completed sessions."
+    )
+    last_session_date = serializers.SerializerMethodField(
+        help_text="Local date of the client's latest completed session, or null."
+    )
+    emergency_contact = AppointmentEmergencyContactSerializer(
+        source="client.emergency_contact", read_only=True, allow_null=True
+    )
+
+    @extend_schema_field(serializers.DateField(allow_null=True))
+    def get_last_session_date(self, appointment: Appointment):
+        started = getattr(appointment, "client_last_session_at", None)
+        return started.astimezone(appointment.practice.tzinfo).date().isoformat() if started else None
+
+
+class AppointmentPreparationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Appointment
+        fields = ["preparation_notes", "review_previous_session", "focus_areas", "prepared_at"]
+        read_only_fields = fields
+
+    focus_areas = serializers.ListField(child=serializers.CharField(), read_only=True)
+
+
+class AppointmentSerializer(serializers.ModelSerializer):
+    therapist_id = serializers.UUIDField(read_only=True)
+    therapist = TherapistRefSerializer(read_only=True)
+    client = AppointmentClientSerializer(source="*", read_only=True)
+    duration_minutes = serializers.IntegerField(read_only=True)
+    session_id = serializers.UUIDField(
+        source="started_session_id",
+        read_only=True,
+        allow_null=True,
+        help_text="The clinical session started for this appointment (to resume it), or null.",
+    )
+    preparation = serializers.SerializerMethodField(
+        help_text="The therapist's preparation notes; null for staff (they belong to the therapist)."
+    )
+
+    class Meta:
+        model = Appointment
+        fields = [
+            "id",
+            "therapist_id",
+            "therapist",
+            "client",
+            "starts_at",
+            "ends_at",
+            "duration_minutes",
+            "appointment_type",
+            "mode",
+            "location",
+            "status",
+            "session_id",
+            "notes",
+            "cancellation_reason",
+            "cancelled_at",
+            "preparation",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(AppointmentPreparationSerializer(allow_null=True))
+    def get_preparation(self, appointment: Appointment):
+        actor = self.context["request"].user
+        if appointment.therapist_id != actor.pk:
+            return None
+        return AppointmentPreparationSerializer(appointment).data
+
+
+class AppointmentCreateInputSerializer(serializers.Serializer):
+    therapist_id = serializers.UUIDField(
+        required=False, help_text="The therapist (user id). Therapists may leave it out: they book for themselves."
+    )
+    client_id = serializers.UUIDField(help_text="A client assigned to the therapist.")
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField(help_text="After startsAt, at most 12 hours later.")
+    appointment_type = serializers.ChoiceField(choices=Appointment.Type.choices, default=Appointment.Type.INDIVIDUAL)
+    mode = serializers.ChoiceField(choices=Appointment.Mode.choices, default=Appointment.Mode.IN_PERSON)
+    location = serializers.CharField(max_length=200, allow_blank=True, default="")
+    notes = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        starts_at, ends_at = attrs.get("starts_at"), attrs.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            raise serializers.ValidationError({"ends_at": ["The end must be after the start."]})
+        return attrs
+
+
+class AppointmentUpdateInputSerializer(serializers.Serializer):
+    starts_at = serializers.DateTimeField()
+    ends_at = serializers.DateTimeField(help_text="After startsAt, at most 12 hours later.")
+    appointment_type = serializers.ChoiceField(choices=Appointment.Type.choices)
+    mode = serializers.ChoiceField(choices=Appointment.Mode.choices)
+    location = serializers.CharField(max_length=200, allow_blank=True, required=False)
+    notes = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False)
+    status = serializers.ChoiceField(
+        choices=[Appointment.Status.SCHEDULED, Appointment.Status.CONFIRMED],
+        required=False,
+        help_text=("Only scheduled <-> confirmed here. Cancelling, sessions and no-shows have their own endpoints."),
+    )
+
+    def validate(self, attrs):
+        starts_at, ends_at = attrs.get("starts_at"), attrs.get("ends_at")
+        if starts_at and ends_at and ends_at <= starts_at:
+            raise serializers.ValidationError({"ends_at": ["The end must be after the start."]})
+        return attrs
+
+
+class AppointmentCancelInputSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=1000, help_text="Why the appointment is cancelled (required).")
+
+
+class AppointmentPreparationInputSerializer(serializers.Serializer):
+    preparation_notes = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, default="")
+    review_previous_session = serializers.BooleanField(default=False)
+    focus_areas = serializers.ListField(
+        child=serializers.CharField(max_length=200), max_length=20, default=list, help_text="At most 20."
+    )
+
+
+class PreparationPreviousSessionSerializer(serializers.Serializer):
+    """Digest of the client's previous completed session with this therapist."""
+
+    id = serializers.UUIDField()
+    date = serializers.SerializerMethodField(help_text="Local date the session took place.")
+    goals_discussed = serializers.CharField(allow_blank=True)
+    techniques_used = serializers.ListField(child=serializers.CharField())
+    homework_assigned = serializers.CharField(allow_blank=True)
+    mood_start = serializers.IntegerField(allow_null=True)
+    mood_end = serializers.IntegerField(allow_null=True)
+
+    @extend_schema_field(serializers.DateField())
+    def get_date(self, session) -> str:
+        return session.started_at.astimezone(session.practice.tzinfo).date().isoformat()
+
+
+class AppointmentPreparationResultSerializer(serializers.Serializer):
+    appointment_id = serializers.UUIDField()
+    preparation_notes = serializers.CharField(allow_blank=True)
+    review_previous_session = serializers.BooleanField()
+    focus_areas = serializers.ListField(child=serializers.CharField())
+    prepared_at = serializers.DateTimeField()
+    previous_session = PreparationPreviousSessionSerializer(
+        allow_null=True, help_text="Present when reviewPreviousSession is true; null when there is none."
+    )

@@ -1,0 +1,144 @@
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from practice.api.request import client_ip
+from practice.api.serializers import ErrorEnvelopeSerializer
+from scheduling.filters import AppointmentFilter
+from scheduling.models import Appointment
+from scheduling.selectors.appointments import appointment_list
+from scheduling.serializers.appointments import (
+    AppointmentCancelInputSerializer,
+    AppointmentCreateInputSerializer,
+    AppointmentPreparationInputSerializer,
+    AppointmentPreparationResultSerializer,
+    AppointmentSerializer,
+    AppointmentUpdateInputSerializer,
+)
+from scheduling.services.appointments import (
+    appointment_cancel,
+    appointment_create,
+    appointment_prepare,
+    appointment_update,
+)
+
+CONFLICT = OpenApiResponse(ErrorEnvelopeSerializer, description="Conflicts with the current state (see code).")
+
+
+@extend_schema_view(
+    list=extend_schema(
+        operation_id="appointments_list",
+        description=(
+            "The caller's appointments (a therapist their own, staff the whole practice's), "
+            "by start time. Each carries the client's contact details, emergency contact, "
+            "completed-session count and last session date."
+        ),
+    ),
+    retrieve=extend_schema(operation_id="appointments_retrieve"),
+    create=extend_schema(
+        operation_id="appointments_create",
+        request=AppointmentCreateInputSerializer,
+        responses={201: AppointmentSerializer, 409: CONFLICT},
+        description=(
+            "Book an appointment (status scheduled). Therapists book for themselves, staff for "
+            "any therapist of the practice; the client must be assigned to the therapist. "
+            "Overlapping another non-cancelled appointment of the therapist is a 409 "
+            "`appointment_overlap` whose `data.conflictingAppointment` names the clash."
+        ),
+    ),
+    update=extend_schema(
+        operation_id="appointments_update",
+        request=AppointmentUpdateInputSerializer,
+        responses={200: AppointmentSerializer, 409: CONFLICT},
+        description=(
+            "Change a scheduled or confirmed appointment (else 409 `appointment_not_editable`). "
+            "A new time must not overlap (409 `appointment_overlap`); status may move between "
+            "scheduled and confirmed (409 `invalid_status_transition` otherwise)."
+        ),
+    ),
+    partial_update=extend_schema(
+        operation_id="appointments_partial_update",
+        request=AppointmentUpdateInputSerializer,
+        responses={200: AppointmentSerializer, 409: CONFLICT},
+        description="Like PUT, changing only the fields sent.",
+    ),
+)
+@extend_schema(tags=["appointments"])
+class AppointmentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.UpdateModelMixin, viewsets.GenericViewSet
+):
+    """Appointments: the calendar of therapists (their own) and staff (the practice's)."""
+
+    queryset = Appointment.objects.none()  # the real one comes from the selector, per caller
+    serializer_class = AppointmentSerializer
+    filterset_class = AppointmentFilter
+    lookup_value_converter = "uuid"
+    throttle_scope = "api"
+
+    def get_queryset(self):
+        return appointment_list(actor=self.request.user)
+
+    def _payload(self, appointment: Appointment) -> dict:
+        # Read back through the list selector so the payload carries the same client details.
+        fresh = self.get_queryset().get(pk=appointment.pk)
+        return self.get_serializer(fresh).data
+
+    def create(self, request, *args, **kwargs):
+        serializer = AppointmentCreateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        appointment = appointment_create(actor=request.user, **serializer.validated_data)
+        return Response(self._payload(appointment), status=status.HTTP_201_CREATED)
+
+    def update(self, request, *args, partial: bool = False, **kwargs):
+        serializer = AppointmentUpdateInputSerializer(data=request.data, partial=partial)
+        serializer.is_valid(raise_exception=True)
+        appointment = appointment_update(
+            actor=request.user, appointment_id=kwargs["pk"], changes=dict(serializer.validated_data)
+        )
+        return Response(self._payload(appointment))
+
+    @extend_schema(
+        operation_id="appointments_cancel",
+        request=AppointmentCancelInputSerializer,
+        responses={200: AppointmentSerializer, 409: CONFLICT},
+        description=(
+            "Cancel a scheduled or confirmed appointment with a reason (required). Anything else "
+            "is a 409 `invalid_status_transition`. The slot becomes free again."
+        ),
+    )
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        serializer = AppointmentCancelInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        appointment = appointment_cancel(actor=request.user, appointment_id=pk, **serializer.validated_data)
+        return Response(self._payload(appointment))
+
+    @extend_schema(
+        operation_id="appointments_preparation",
+        request=AppointmentPreparationInputSerializer,
+        responses={200: AppointmentPreparationResultSerializer, 409: CONFLICT},
+        description=(
+            "The therapist's preparation notes for an upcoming appointment (scheduled or "
+            "confirmed, not yet started; else 409 `appointment_not_upcoming`). Only the "
+            "appointment's therapist: anyone else, staff included, gets a 404. With "
+            "`reviewPreviousSession` the payload adds a digest of the client's previous "
+            "completed session."
+        ),
+    )
+    @action(detail=True, methods=["put"], filterset_class=None, pagination_class=None)
+    def preparation(self, request, pk=None):
+        serializer = AppointmentPreparationInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        appointment, previous = appointment_prepare(
+            actor=request.user, appointment_id=pk, ip_address=client_ip(request), **serializer.validated_data
+        )
+        result = {
+            "appointment_id": appointment.pk,
+            "preparation_notes": appointment.preparation_notes,
+            "review_previous_session": appointment.review_previous_session,
+            "focus_areas": appointment.focus_areas,
+            "prepared_at": appointment.prepared_at,
+            "previous_session": previous,
+        }
+        return Response(AppointmentPreparationResultSerializer(result).data)
