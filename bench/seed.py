@@ -149,7 +149,7 @@ def _write_meta(key: str, value: dict) -> None:
         )
 
 
-# --- COPY helpers ------------------------------------------------------------------------------
+# --- COPY ------------------------------------------------------------------------------------------
 
 
 def _column_defaults(model: type[models.Model], given: Sequence[str]) -> list[tuple[str, object]]:
