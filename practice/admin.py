@@ -6,11 +6,13 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.html import format_html
 
+from .admin_scoping import PracticeScopedAdmin, PracticeScopedAdminMixin, ReadOnlyAdminMixin
 from .models import AuditEvent, Client, EmergencyContact, Practice, Therapist, User
 
 
 @admin.register(Practice)
-class PracticeAdmin(admin.ModelAdmin):
+class PracticeAdmin(PracticeScopedAdmin):
+    practice_path = ""
     list_display = ["name", "timezone", "currency", "country", "created_at"]
     search_fields = ["name"]
     list_filter = ["currency", "country"]
@@ -30,7 +32,7 @@ class PracticeUserChangeForm(UserChangeForm):
 
 
 @admin.register(User)
-class UserAdmin(DjangoUserAdmin):
+class UserAdmin(PracticeScopedAdminMixin, DjangoUserAdmin):
     form = PracticeUserChangeForm
     add_form = PracticeUserCreationForm
     ordering = ["email"]
@@ -46,6 +48,14 @@ class UserAdmin(DjangoUserAdmin):
         ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            # Practice staff manage their colleagues' accounts, not anyone's privileges.
+            fields += ["is_superuser", "groups", "user_permissions"]
+        return fields
+
     add_fieldsets = [
         (
             None,
@@ -58,7 +68,8 @@ class UserAdmin(DjangoUserAdmin):
 
 
 @admin.register(Therapist)
-class TherapistAdmin(admin.ModelAdmin):
+class TherapistAdmin(PracticeScopedAdmin):
+    practice_path = "user__practice"
     list_display = ["user", "license_number", "created_at"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "license_number"]
     list_filter = ["user__practice"]
@@ -74,7 +85,7 @@ class EmergencyContactInline(admin.StackedInline):
 
 
 @admin.register(Client)
-class ClientAdmin(admin.ModelAdmin):
+class ClientAdmin(PracticeScopedAdmin):
     list_display = ["full_name", "email", "phone", "status", "practice", "created_at"]
     list_filter = ["status", "practice"]
     list_select_related = ["practice"]
@@ -85,7 +96,8 @@ class ClientAdmin(admin.ModelAdmin):
 
 
 @admin.register(EmergencyContact)
-class EmergencyContactAdmin(admin.ModelAdmin):
+class EmergencyContactAdmin(PracticeScopedAdmin):
+    practice_path = "client__practice"
     list_display = ["name", "relationship", "phone", "client"]
     search_fields = ["name", "client__first_name", "client__last_name"]
     list_select_related = ["client"]
@@ -148,7 +160,7 @@ class AuditActorFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, PracticeScopedAdmin):
     """The audit trail, read-only: nobody adds, edits or deletes entries here. Practice staff
     see their own practice's trail only; superusers see every practice's."""
 
@@ -177,30 +189,6 @@ class AuditEventAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     show_full_result_count = False
     ordering = ["-created_at", "-sequence"]
-
-    def get_queryset(self, request):
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(practice_id=request.user.practice_id)
-
-    def get_list_filter(self, request):
-        if request.user.is_superuser:
-            return self.list_filter
-        # Practice staff only ever see their own practice: the other practices' names stay hidden.
-        return [spec for spec in self.list_filter if spec != "practice"]
-
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
     @admin.display(description="client", ordering="client__last_name")
     def client_link(self, obj):

@@ -5,10 +5,13 @@ the goal's text); clinical records change only through the API."""
 
 from django.contrib import admin
 
+from practice.admin_scoping import PracticeScopedAdmin
+
 from ..models import MedicalHistory, TherapyGoal
 
 
-class ClinicalMetadataAdmin(admin.ModelAdmin):
+class ClinicalMetadataAdmin(PracticeScopedAdmin):
+    practice_path = "client__practice"
     list_display_links = None
 
     def has_view_permission(self, request, obj=None):

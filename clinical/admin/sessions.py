@@ -2,6 +2,7 @@ from django import forms
 from django.contrib import admin
 
 from clinical.models import MoodReading, Session, SessionTemplate
+from practice.admin_scoping import PracticeScopedAdmin
 
 
 class MoodReadingInline(admin.TabularInline):
@@ -11,7 +12,7 @@ class MoodReadingInline(admin.TabularInline):
 
 
 @admin.register(Session)
-class SessionAdmin(admin.ModelAdmin):
+class SessionAdmin(PracticeScopedAdmin):
     """Sessions hold clinical notes: the list shows who, when and the status only, never
     the notes; the change form is for users granted the clinical permissions."""
 
@@ -28,7 +29,8 @@ class SessionAdmin(admin.ModelAdmin):
 
 
 @admin.register(MoodReading)
-class MoodReadingAdmin(admin.ModelAdmin):
+class MoodReadingAdmin(PracticeScopedAdmin):
+    practice_path = "session__practice"
     list_display = ["recorded_at", "mood", "session"]
     list_select_related = ["session__client"]
     list_filter = [("recorded_at", admin.DateFieldListFilter)]
@@ -49,7 +51,7 @@ class SessionTemplateAdminForm(forms.ModelForm):
 
 
 @admin.register(SessionTemplate)
-class SessionTemplateAdmin(admin.ModelAdmin):
+class SessionTemplateAdmin(PracticeScopedAdmin):
     """Staff manage the practice's templates: practice-wide (no therapist) or one
     therapist's own."""
 

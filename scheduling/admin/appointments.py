@@ -1,6 +1,7 @@
 from django import forms
 from django.contrib import admin
 
+from practice.admin_scoping import PracticeScopedAdmin
 from scheduling.models import Appointment
 from scheduling.selectors.appointments import appointment_overlaps
 
@@ -25,10 +26,16 @@ class AppointmentAdminForm(forms.ModelForm):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(admin.ModelAdmin):
+class AppointmentAdmin(PracticeScopedAdmin):
     form = AppointmentAdminForm
     list_display = ["starts_at", "ends_at", "client", "therapist", "status", "appointment_type", "mode", "practice"]
-    list_filter = ["status", ("starts_at", admin.DateFieldListFilter), "therapist", "appointment_type", "practice"]
+    list_filter = [
+        "status",
+        ("starts_at", admin.DateFieldListFilter),
+        ("therapist", admin.RelatedOnlyFieldListFilter),
+        "appointment_type",
+        "practice",
+    ]
     list_select_related = ["client", "therapist", "practice"]
     search_fields = ["client__first_name", "client__last_name", "client__email"]
     autocomplete_fields = ["practice", "therapist", "client", "cancelled_by"]

@@ -5,36 +5,9 @@ Staff who are not superusers see only their own practice's rows."""
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 
-from practice.models import Practice
+from practice.admin_scoping import PracticeScopedAdmin, ReadOnlyAdminMixin
 from scheduling.models import NoShowPolicy, NoShowRecord, Notification
 from scheduling.services.notifications import notifications_retry_now
-
-
-class PracticeScopedAdmin(admin.ModelAdmin):
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(practice_id=request.user.practice_id)
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "practice" and not request.user.is_superuser:
-            kwargs["queryset"] = Practice.objects.filter(pk=request.user.practice_id)
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-
-class ReadOnlyAdmin(PracticeScopedAdmin):
-    def get_readonly_fields(self, request, obj=None):
-        return [field.name for field in self.model._meta.fields]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(NoShowPolicy)
@@ -54,7 +27,7 @@ class NoShowPolicyAdmin(PracticeScopedAdmin):
 
 
 @admin.register(NoShowRecord)
-class NoShowRecordAdmin(ReadOnlyAdmin):
+class NoShowRecordAdmin(ReadOnlyAdminMixin, PracticeScopedAdmin):
     """The fee history: recorded through the API only, never edited here."""
 
     list_display = ["applied_at", "client", "fee_amount", "currency", "applied_by", "practice", "reason"]
@@ -68,7 +41,7 @@ class NoShowRecordAdmin(ReadOnlyAdmin):
 
 
 @admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
+class NotificationAdmin(ReadOnlyAdminMixin, PracticeScopedAdmin):
     """The outbox. Undelivered rows can be sent again at once with "Retry now"."""
 
     list_display = ["created_at", "kind", "channel", "status", "attempts", "next_attempt_at", "sent_at", "client"]

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin, messages
 
+from practice.admin_scoping import PracticeScopedAdmin
 from scheduling.models import Appointment, RecurringSeries
 from scheduling.services.recurring import recurring_series_extend
 
@@ -22,7 +23,7 @@ class OccurrenceInline(admin.TabularInline):
 
 
 @admin.register(RecurringSeries)
-class RecurringSeriesAdmin(admin.ModelAdmin):
+class RecurringSeriesAdmin(PracticeScopedAdmin):
     """Series are created, replaced and stopped through the API (which keeps their
     occurrences consistent); staff read them here and can extend them at once."""
 

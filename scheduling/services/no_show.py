@@ -13,17 +13,22 @@ from practice.models import AuditEvent, User
 from practice.services import AuditTarget, audit_log
 from scheduling.models import Appointment, NoShowPolicy, NoShowRecord, Notification
 from scheduling.models.no_show import DEFAULT_EMAIL_BODY, DEFAULT_EMAIL_SUBJECT, fill_placeholders
+from scheduling.selectors.appointments import appointment_get
 from scheduling.selectors.no_show import (
-    appointment_get_for_no_show,
     no_show_policy_active,
     no_show_record_for_appointment,
 )
 from scheduling.serializers.no_show import NoShowRecordSerializer
+from scheduling.services.appointments import TRANSITIONS
 from scheduling.services.notifications import notification_queue_email
+
 
 #: Statuses from which an appointment can become a no-show. ``no_show`` itself is allowed
 #: for one marked so without a record (for example by hand in the admin).
-NO_SHOW_ELIGIBLE_STATUSES = (Appointment.Status.SCHEDULED, Appointment.Status.CONFIRMED, Appointment.Status.NO_SHOW)
+def _may_become_no_show(status: str) -> bool:
+    # The appointment state machine decides; an appointment already set to no-show
+    # without a record (through the admin) may still get its record.
+    return status == Appointment.Status.NO_SHOW or Appointment.Status.NO_SHOW in TRANSITIONS[status]
 
 
 #: Set from rows read in the same transaction, so not looked up again by ``full_clean``.
@@ -107,11 +112,11 @@ def appointment_mark_no_show(
     the policy's setting. The appointment row is locked, and the record's uniqueness per
     appointment holds under any concurrency. The appointment update, the record, its
     audit entry and the outbox row commit together; the email goes out after commit."""
-    appointment = appointment_get_for_no_show(actor=actor, appointment_id=appointment_id)
+    appointment = appointment_get(actor=actor, appointment_id=appointment_id, for_update=True)
     existing = no_show_record_for_appointment(appointment=appointment)
     if existing is not None:
         raise _already_applied(existing)
-    if appointment.status not in NO_SHOW_ELIGIBLE_STATUSES:
+    if not _may_become_no_show(appointment.status):
         raise ConflictError(
             "no_show_not_allowed",
             f"A {appointment.get_status_display().lower()} appointment cannot be marked as a no-show.",

@@ -26,7 +26,7 @@ from practice.api.exceptions import ConflictError, NotFoundError, ValidationFail
 from practice.models import User
 from scheduling.models import Appointment, RecurringSeries
 from scheduling.recurrence import MAX_SERIES_LENGTH, Occurrence, pattern_dates, series_occurrences
-from scheduling.selectors.recurring import recurring_appointment_get
+from scheduling.selectors.appointments import appointment_get
 
 STOP_REASON = "The recurring series was stopped."
 RELATIONS = ["practice", "first_appointment", "therapist", "client"]
@@ -298,7 +298,7 @@ def recurring_series_set(
     appointment is skipped and reported as a conflict. Replacing removes the untouched
     future occurrences and generates the new pattern; touched ones are kept as they are."""
     now = now or timezone.now()
-    appointment = recurring_appointment_get(actor=actor, appointment_id=appointment_id, lock=True)
+    appointment = appointment_get(actor=actor, appointment_id=appointment_id, for_update=True)
     if appointment.status == Appointment.Status.CANCELLED:
         raise _rule_error("appointment_cancelled", "A cancelled appointment cannot start a recurring series.")
     series = None
@@ -341,7 +341,7 @@ def recurring_series_stop(*, actor: User, appointment_id: UUID, now: datetime | 
     untouched occurrence that starts after now, except the first appointment itself, is
     cancelled. Touched occurrences are kept. Stopping a stopped series changes nothing."""
     now = now or timezone.now()
-    appointment = recurring_appointment_get(actor=actor, appointment_id=appointment_id, lock=True)
+    appointment = appointment_get(actor=actor, appointment_id=appointment_id, for_update=True)
     if appointment.series_id is None:
         raise NotFoundError("series_not_found", "This appointment is not part of a recurring series.")
     series = RecurringSeries.objects.select_for_update().get(pk=appointment.series_id)
