@@ -1,13 +1,14 @@
 # Two commands on a fresh machine:
 #   make run   - install, migrate the SQLite database, seed the demo, serve on :8000
 #   make test  - install and run the whole test suite
+# On demand (needs the local PostgreSQL): make bench [BENCH_ARGS=--reseed]
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV ?= .venv
 PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev lint format check test-postgres fuzz clean
+.PHONY: run test install install-dev lint format check test-postgres fuzz bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -43,6 +44,10 @@ fuzz: install-dev
 
 test-postgres: install-dev
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/practice} $(PY) -m pytest
+
+# Seeds (once) a practice group on the local PostgreSQL and load-tests the API; see README.
+bench: install
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 lint: install-dev
 	$(PY) -m ruff check .

@@ -1,0 +1,1 @@
+"""Benchmark of the API on PostgreSQL at practice-group scale (``make bench``)."""

@@ -1,0 +1,366 @@
+"""``make bench``: seed (or reuse) the benchmark database, serve the app with gunicorn,
+drive every available endpoint with wrk at each concurrency level, print the results as
+ratios to the minimal endpoint measured in the same run, and write them as JSON.
+
+    python -m bench.run [--reseed] [--seed-only] [--only KEY[,KEY...]]
+
+Knobs (environment): BENCH_DURATION, BENCH_WARMUP, BENCH_CONNECTIONS, BENCH_WORKERS,
+BENCH_USERS, BENCH_DB, BENCH_PG_URL, BENCH_PORT, BENCH_REDIS_URL and the scale
+(BENCH_THERAPISTS, BENCH_CLIENTS, BENCH_PRACTICES, BENCH_WEEKLY_SLOTS, BENCH_YEARS).
+"""
+
+import argparse
+import os
+import platform
+import subprocess
+import sys
+import time
+import warnings
+from datetime import UTC, datetime
+from statistics import median
+
+from . import db
+from .config import Config
+from .endpoints import ENDPOINTS, MINIMAL, BenchUser, Context, Endpoint
+from .loadgen import Request, ensure_wrk, run_wrk
+from .report import RESULTS_DIR, format_table, paired, write_json
+from .server import REPO, app_environment, gunicorn, http_json
+
+
+def say(message: str) -> None:
+    print(message, flush=True)
+
+
+def prepare_databases(config: Config, reseed: bool) -> dict:
+    """Seed the seed database unless it already holds a complete seed, bring it up to
+    the current migrations, and copy it into a fresh database for this run."""
+    meta = None if reseed else db.complete_seed(config)
+    if meta is None:
+        started = time.monotonic()
+        say(f"Seeding {config.seed_database} (reused by later runs; --reseed rebuilds it)")
+        db.drop(config, config.seed_database)
+        db.create(config, config.seed_database)
+        db.manage(config, config.seed_database, "migrate", "--no-input", "-v0")
+        env = {
+            **os.environ,
+            "DATABASE_URL": config.url(config.seed_database),
+            "DJANGO_SETTINGS_MODULE": "practice.settings.base",
+        }
+        env.setdefault("SECRET_KEY", "bench-seed-" + "x" * 50)
+        subprocess.run([sys.executable, "-m", "bench.seed"], check=True, env=env, cwd=REPO)
+        meta = db.complete_seed(config)
+        if meta is None:
+            raise RuntimeError("seeding did not complete")
+        meta["seed_seconds"] = round(time.monotonic() - started, 1)
+        say(f"Seeded in {meta['seed_seconds']:.0f}s")
+    else:
+        say(f"Reusing the seed of {meta['seeded_at']} in {config.seed_database}")
+        before = db.migrations_applied(config, config.seed_database)
+        db.manage(config, config.seed_database, "migrate", "--no-input", "-v0")
+        if db.migrations_applied(config, config.seed_database) != before:
+            say(f"New migrations applied; ANALYZE took {db.analyze(config, config.seed_database):.1f}s")
+    started = time.monotonic()
+    db.drop(config, config.database)
+    db.create(config, config.database, template=config.seed_database)
+    say(f"Copied it to {config.database} for this run in {time.monotonic() - started:.1f}s")
+    return meta
+
+
+def login_users(base: str, config: Config, fixtures: dict) -> list[BenchUser]:
+    users = []
+    for spec in fixtures["users"][: config.users]:
+        status, body = http_json(
+            f"{base}/api/auth/login", "POST", {"email": spec["email"], "password": config.password}
+        )
+        if status != 200 or "accessToken" not in body:
+            raise RuntimeError(f"login of {spec['email']} failed: {status} {body}")
+        users.append(
+            BenchUser(
+                id=spec["id"],
+                email=spec["email"],
+                token=body["accessToken"],
+                long_client=spec["long_client"],
+                short_client=spec["short_client"],
+                in_progress_sessions=spec.get("in_progress_sessions", []),
+                recurring_pool=spec["recurring_pool"],
+            )
+        )
+    return users
+
+
+def probe(base: str, endpoint: Endpoint, requests: list[Request]) -> str | None:
+    """None when the endpoint can be measured, else why not."""
+    from .queries import route_exists
+
+    first = requests[0]
+    if not route_exists(first.path):
+        return "not available (no route)"
+    import json
+
+    status, body = http_json(
+        base + first.path, first.method, json.loads(first.body) if first.body else None, first.token
+    )
+    if status in (404, 405) and body.get("code") in ("not_found", "method_not_allowed"):
+        return f"not available ({status} {body.get('code')})"
+    if not 200 <= status < 300:
+        return f"probe failed: {status} {str(body)[:300]}"
+    return None
+
+
+def profile_queries(endpoint: Endpoint, requests: list[Request], ctx: Context) -> dict:
+    from .queries import capture, data_statements, explain
+
+    captured = capture(requests[0])
+    result: dict = {"status": captured.status, "queries": captured.count, "sql_ms": captured.sql_ms}
+    result["statements"] = [{"sql": sql[:2000], "ms": round(seconds * 1000, 3)} for sql, seconds in captured.statements]
+    if endpoint.explain:
+        result["explain"] = [explain(sql) for sql in data_statements(captured)]
+    if endpoint.constant_queries is not None:
+        long_history, short_history = endpoint.constant_queries(ctx)
+        result["queries_long_history"] = capture(long_history).count
+        result["queries_short_history"] = capture(short_history).count
+    return result
+
+
+def git_commit() -> str:
+    try:
+        return subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"],  # noqa: S607
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--reseed", action="store_true", help="rebuild the seeded database")
+    parser.add_argument("--seed-only", action="store_true", help="seed (or reuse the seed) and stop")
+    parser.add_argument("--only", default="", help="comma-separated endpoint keys to measure")
+    parser.add_argument(
+        "--profile",
+        default="",
+        help="comma-separated endpoint keys to profile in-process with pyinstrument (requirements-dev.txt)",
+    )
+    args = parser.parse_args(argv)
+    config = Config.from_env()
+    started = time.monotonic()
+    wrk = None if args.seed_only else ensure_wrk()
+
+    seed_meta = prepare_databases(config, args.reseed)
+    if args.seed_only:
+        return 0
+    fixtures = db.read_meta(config, config.database, "fixtures")
+
+    env = app_environment(config, config.database)
+    os.environ.update(env)
+    warnings.filterwarnings("ignore", message="No directory at")
+    import django
+
+    django.setup()
+
+    only = {key.strip() for key in args.only.split(",") if key.strip()}
+    to_profile = {key.strip() for key in args.profile.split(",") if key.strip()}
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    endpoints = [e for e in ENDPOINTS if not only or e.key in only]
+    results: dict = {
+        "started_at": datetime.now(UTC).isoformat(),
+        "commit": git_commit(),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+        "config": {
+            "duration_s": config.duration,
+            "warmup_s": config.warmup,
+            "rounds": config.rounds,
+            "connections": list(config.concurrency),
+            "gunicorn_workers": config.workers,
+            "users": config.users,
+            "database": config.database,
+        },
+        "seed": seed_meta,
+        "minimal": {"label": MINIMAL.label},
+        "endpoints": {},
+    }
+
+    with gunicorn(config, env) as base:
+        users = login_users(base, config, fixtures)
+        ctx = Context(users=users, today=datetime.now(UTC).date())
+        say(f"Signed in {len(users)} therapists through /api/auth/login; gunicorn with {config.workers} workers")
+        plan: list[tuple[Endpoint, list[Request]]] = []
+        for endpoint in endpoints:
+            entry: dict = {"label": endpoint.label, "stand_in": endpoint.stand_in}
+            results["endpoints"][endpoint.key] = entry
+            requests = endpoint.build(ctx)
+            reason = probe(base, endpoint, requests)
+            entry["available"] = reason is None
+            if reason:
+                entry["reason"] = reason
+                say(f"  {endpoint.label}: {reason}")
+                continue
+            entry["queries"] = profile_queries(endpoint, requests, ctx)
+            if endpoint.key in to_profile:
+                from .queries import profile
+
+                RESULTS_DIR.mkdir(exist_ok=True)
+                path = RESULTS_DIR / f"{stamp}-{endpoint.key}.profile.txt"
+                path.write_text(profile(requests))
+                entry["profile"] = str(path.relative_to(REPO))
+                say(f"  {endpoint.label}: profile written to {entry['profile']}")
+            entry["distinct_requests"] = len(requests)
+            entry["results"] = {}
+            plan.append((endpoint, requests))
+
+        minimal_requests = MINIMAL.build(ctx)
+        slice_seconds = max(1.0, config.duration / config.rounds)
+        for connections in config.concurrency:
+            say(
+                f"\n{connections} connection(s): {config.rounds} rounds of {slice_seconds:g}s {MINIMAL.label} "
+                f"then {slice_seconds:g}s endpoint, after {config.warmup:g}s warm-up"
+            )
+            minimal_runs = []
+            for endpoint, requests in plan:
+                if config.warmup > 0:
+                    run_wrk(wrk, base, requests, connections, config.warmup)
+                rounds = []
+                for _ in range(config.rounds):
+                    minimal = run_wrk(wrk, base, minimal_requests, connections, slice_seconds)
+                    rounds.append((minimal, run_wrk(wrk, base, requests, connections, slice_seconds)))
+                    minimal_runs.append(minimal)
+                r = paired(rounds)
+                results["endpoints"][endpoint.key]["results"][str(connections)] = r
+                say(
+                    f"  {endpoint.label}: {r['rps']:,.0f} req/s ({r['rps_ratio']:.2f}x), "
+                    f"p50 {r['p50_ms']:.2f} ms ({r['p50_ratio']:.1f}x), p99 {r['p99_ms']:.2f} ms"
+                )
+            if minimal_runs:
+                results["minimal"][str(connections)] = {
+                    "rps": round(median(m.rps for m in minimal_runs), 1),
+                    "p50_ms": round(median(m.p50_ms for m in minimal_runs), 3),
+                    "p99_ms": round(median(m.p99_ms for m in minimal_runs), 3),
+                    "rps_min": min(m.rps for m in minimal_runs),
+                    "rps_max": max(m.rps for m in minimal_runs),
+                    "runs": [m.as_dict() for m in minimal_runs],
+                }
+
+    from django.db import connections
+
+    from .commands import measure_commands
+
+    # The command is measured on a fresh copy, so that it extends exactly the seed's series
+    # pool and not also the series the load on the recurring endpoint created.
+    connections.close_all()
+    db.drop(config, config.database)
+    db.create(config, config.database, template=config.seed_database)
+    results["commands"] = measure_commands(ctx, fixtures)
+    evaluate(results, endpoints)
+    results["total_seconds"] = round(time.monotonic() - started, 1)
+    print_report(results, endpoints)
+    path = write_json(results, stamp)
+    say(f"\nResults written to {path.relative_to(REPO)} (total {results['total_seconds']:.0f}s)")
+    return 0
+
+
+def evaluate(results: dict, endpoints: list[Endpoint]) -> None:
+    for endpoint in endpoints:
+        entry = results["endpoints"][endpoint.key]
+        if not entry.get("available"):
+            continue
+        checks = []
+        for target in endpoint.targets:
+            measured = entry["results"].get(str(target.connections))
+            if measured is None:
+                continue
+            value = measured[target.metric]
+            checks.append({"target": target.describe(), "value": value, "met": target.check(value)})
+        queries = entry["queries"]
+        for plan in queries.get("explain", []) if endpoint.key == "session_stats" else []:
+            checks.append(
+                {"target": "SQL time <= 5 ms", "value": plan["execution_ms"], "met": plan["execution_ms"] <= 5}
+            )
+            checks.append({"target": "no sequential scan", "value": ", ".join(plan["seq_scans"]) or "none"})
+            checks[-1]["met"] = not plan["seq_scans"]
+        if endpoint.key == "session_stats":
+            plans = queries.get("explain", [])
+            value = f"{len(plans)} statement(s) on the big tables"
+            checks.append({"target": "one aggregate statement", "value": value, "met": len(plans) == 1})
+        if "queries_long_history" in queries:
+            long_q, short_q = queries["queries_long_history"], queries["queries_short_history"]
+            checks.append(
+                {
+                    "target": "constant queries",
+                    "value": f"{long_q} (5 years) vs {short_q} (weeks)",
+                    "met": long_q == short_q,
+                }
+            )
+        entry["targets"] = checks
+
+
+def print_report(results: dict, endpoints: list[Endpoint]) -> None:
+    for connections in results["config"]["connections"]:
+        ref = results["minimal"].get(str(connections))
+        if ref is None:
+            continue
+        say(
+            f"\n== {connections} connection(s) ==  minimal {results['minimal']['label']} (median of its paired runs): "
+            f"{ref['rps']:,.0f} req/s (runs {ref['rps_min']:,.0f}-{ref['rps_max']:,.0f}), "
+            f"p50 {ref['p50_ms']:.2f} ms, p99 {ref['p99_ms']:.2f} ms"
+        )
+        rows = []
+        for endpoint in endpoints:
+            entry = results["endpoints"][endpoint.key]
+            label = endpoint.label + (" [stand-in]" if endpoint.stand_in else "")
+            if not entry.get("available"):
+                rows.append([label, entry.get("reason", "")] + [None] * 9)
+                continue
+            r = entry["results"][str(connections)]
+            rows.append(
+                [
+                    label,
+                    r["rps"],
+                    r["p50_ms"],
+                    r["p99_ms"],
+                    r["rps_ratio"],
+                    r["p50_ratio"],
+                    r["p99_ratio"],
+                    r["p99_over_p50"],
+                    r["non_2xx"] + r["errors"],
+                    entry["queries"]["queries"],
+                    entry["queries"]["sql_ms"],
+                ]
+            )
+        headers = [
+            "endpoint",
+            "req/s",
+            "p50 ms",
+            "p99 ms",
+            "req/s x",
+            "p50 x",
+            "p99 x",
+            "p99/p50",
+            "errors",
+            "queries",
+            "SQL ms",
+        ]
+        say(format_table(headers, rows))
+
+    say("\n== Targets ==")
+    rows = []
+    for endpoint in endpoints:
+        for check in results["endpoints"][endpoint.key].get("targets", []):
+            rows.append([endpoint.label, check["target"], check["value"], "met" if check["met"] else "MISSED"])
+    for name, command in results.get("commands", {}).items():
+        for check in command.get("targets", []):
+            rows.append([name, check["target"], check["value"], "met" if check["met"] else "MISSED"])
+    say(format_table(["endpoint", "target", "measured", ""], rows))
+
+    for endpoint in endpoints:
+        for plan in results["endpoints"][endpoint.key].get("queries", {}).get("explain", []):
+            say(f"\n== EXPLAIN (ANALYZE, BUFFERS): {endpoint.label} ==\n{plan['sql']}\n{plan['plan']}")
+    for name, command in results.get("commands", {}).items():
+        say(f"\n== {name} ==\n{command.get('summary', command.get('reason', ''))}")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

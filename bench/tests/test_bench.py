@@ -1,0 +1,104 @@
+import random
+
+import pytest
+
+from bench.endpoints import Target
+from bench.loadgen import Measurement, Request, parse_wrk_output
+from bench.report import paired, ratios
+from bench.seed import plan_slot
+
+WRK_OUTPUT = """Running 8s test @ http://127.0.0.1:8765
+  1 threads and 10 connections
+  2000 requests in 8.00s, 1.2MB read
+BENCH_RESULT {"requests": 2000, "duration_us": 8000000, "bytes": 1200000, \
+"errors": {"connect": 0, "read": 1, "write": 0, "status": 3, "timeout": 2}, \
+"latency_us": {"p50": 4500, "p90": 7000, "p99": 12000, "max": 30000, "mean": 5100.5}}
+"""
+
+
+def test_parse_wrk_output_reads_the_result_line():
+    m = parse_wrk_output(WRK_OUTPUT, connections=10)
+    assert m.requests == 2000
+    assert m.rps == 250.0
+    assert (m.p50_ms, m.p90_ms, m.p99_ms, m.max_ms) == (4.5, 7.0, 12.0, 30.0)
+    assert m.errors == 3
+    assert m.non_2xx == 3
+
+
+def test_parse_wrk_output_without_result_line_fails():
+    with pytest.raises(ValueError, match="no result line"):
+        parse_wrk_output("unable to connect to 127.0.0.1:8765", connections=1)
+
+
+def _m(rps: float, p50: float, p99: float) -> Measurement:
+    return Measurement(1, int(rps * 8), 8.0, rps, p50, p50, p99, p99, 0, 0)
+
+
+def test_ratios_are_the_median_of_paired_rounds():
+    rounds = [
+        (_m(1000, 1.0, 2.0), _m(150, 5.0, 10.0)),
+        (_m(500, 2.0, 4.0), _m(75, 10.0, 20.0)),  # the machine was slower: same ratios
+        (_m(1000, 1.0, 2.0), _m(100, 8.0, 40.0)),
+    ]
+    r = paired(rounds)
+    assert r["rps_ratio"] == 0.15
+    assert r["p50_ratio"] == 5.0
+    assert r["p99_over_p50"] == 2.0
+    assert r["rps"] == 100
+    assert r["minimal_rps"] == 1000
+    assert len(r["rounds"]) == 3
+    assert ratios(_m(150, 5.5, 11.0), _m(1000, 1.1, 2.2)) == {
+        "rps_ratio": 0.15,
+        "p50_ratio": 5.0,
+        "p99_ratio": 5.0,
+        "p99_over_p50": 2.0,
+    }
+
+
+def test_targets_check_both_directions():
+    assert Target("p50_ratio", 1, "<=", 8).check(8)
+    assert not Target("p50_ratio", 1, "<=", 8).check(8.1)
+    assert Target("rps_ratio", 10, ">=", 0.12).check(0.2)
+    assert not Target("rps_ratio", 10, ">=", 0.12).check(0.1)
+
+
+def test_request_lines_cannot_carry_tabs():
+    assert Request("GET", "/api/health").line() == "GET\t/api/health\t\t"
+    with pytest.raises(ValueError):
+        Request("PUT", "/x", "t", '{"a": "b\tc"}').line()
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_slot_tenures_never_overlap_and_stay_in_range(seed):
+    weeks = 268
+    plan = plan_slot(random.Random(seed), weeks, long_from_start=seed % 2 == 0)
+    taken = set()
+    for first_week, sessions, step in plan:
+        occupied = {first_week + k * step for k in range(sessions)}
+        assert not occupied & taken
+        assert max(occupied) < weeks
+        taken |= occupied
+    if seed % 2 == 0:
+        assert plan[0] == (0, weeks, 1)
+
+
+def test_only_reads_of_the_big_tables_are_explained():
+    from bench.queries import Captured, data_statements
+
+    captured = Captured(
+        200,
+        [
+            ("BEGIN", 0.0),
+            ('SELECT "id", "updated_at" FROM "scheduling_appointment"', 0.001),
+            ("WITH m AS (SELECT 1 FROM clinical_session) SELECT * FROM m", 0.002),
+            ('SELECT "id" FROM "practice_user"', 0.001),
+            ('SELECT "id" FROM "clinical_session" FOR UPDATE', 0.001),
+            ('INSERT INTO "clinical_session" VALUES (1)', 0.001),
+        ],
+    )
+    assert data_statements(captured) == [
+        'SELECT "id", "updated_at" FROM "scheduling_appointment"',
+        "WITH m AS (SELECT 1 FROM clinical_session) SELECT * FROM m",
+    ]
+    assert captured.count == 6
+    assert captured.sql_ms == 6.0
