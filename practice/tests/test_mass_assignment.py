@@ -2,14 +2,16 @@
 another therapist, a status a state machine owns, timestamps, audit fields) is refused or
 those fields are ignored; they are never applied, and nothing moves to another practice."""
 
+import json
 from datetime import timedelta
 
 import pytest
+from django.apps import apps
 from django.utils import timezone
 
 from clinical.models import MedicalHistory, Session, TherapyGoal
 from practice.models import EmergencyContact
-from practice.tests.test_permission_matrix import api_for
+from practice.tests.test_permission_matrix import MATRIX, api_for, path_values
 from scheduling.models import Appointment
 
 pytestmark = pytest.mark.django_db
@@ -37,6 +39,45 @@ def _assert_not_applied(record, world) -> None:
     assert record.updated_at.year > 2001
     if hasattr(record, "practice_id"):
         assert record.practice_id == world.practice.pk
+
+
+def _practice_models():
+    return [model for model in apps.get_models() if any(f.name == "practice" for f in model._meta.concrete_fields)]
+
+
+def _rows_in(practice) -> dict[str, int]:
+    return {model._meta.label: model._base_manager.filter(practice=practice).count() for model in _practice_models()}
+
+
+def _forged_rows() -> list[str]:
+    """Rows anywhere that carry the forged id or timestamps."""
+    forged = []
+    for model in apps.get_models():
+        fields = {field.name for field in model._meta.concrete_fields}
+        manager = model._base_manager
+        if model._meta.pk.get_internal_type() == "UUIDField" and manager.filter(pk=FOREIGN_ID).exists():
+            forged.append(f"{model._meta.label}.id")
+        for name in ("created_at", "updated_at"):
+            if name in fields and manager.filter(**{f"{name}__year": 2001}).exists():
+                forged.append(f"{model._meta.label}.{name}")
+    return forged
+
+
+WRITE_ROWS = [row for row in MATRIX if row.method in ("POST", "PUT", "PATCH") and row.owner < 400]
+
+
+@pytest.mark.parametrize("row", WRITE_ROWS, ids=str)
+def test_no_write_route_takes_an_id_a_practice_or_timestamps_from_the_body(row, world):
+    # Every write route of the permission matrix, so routes added later are covered too.
+    if row.setup:
+        row.setup(world)
+    api = api_for(world, "owner")
+    elsewhere = _rows_in(world.other_practice)
+    body = {**(row.body(world) if row.body else {}), **_foreign_fields(world)}
+    response = api.generic(row.method, row.path.format(**path_values(world)), json.dumps(body), "application/json")
+    assert response.status_code == row.owner
+    assert _forged_rows() == []
+    assert _rows_in(world.other_practice) == elsewhere
 
 
 def _slot(days: int) -> dict:
