@@ -4,12 +4,11 @@ while the client is assigned to them; staff never read session content."""
 from datetime import datetime
 from uuid import UUID
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from clinical.models import MoodReading, Session
 from practice.api.exceptions import NotFoundError
-from practice.models import User
-from practice.selectors import client_clinical_queryset
+from practice.models import Client, User
 
 
 def session_visible_queryset(*, actor: User) -> QuerySet[Session]:
@@ -17,11 +16,10 @@ def session_visible_queryset(*, actor: User) -> QuerySet[Session]:
     assigned to them. Staff: none."""
     if not actor.is_therapist:
         return Session.objects.none()
-    return Session.objects.filter(
-        practice_id=actor.practice_id,
-        therapist_id=actor.pk,
-        client_id__in=client_clinical_queryset(actor=actor).values("pk"),
-    )
+    # EXISTS on the assignment row (rather than IN over the client list) lets PostgreSQL
+    # walk the therapist's sessions newest first and stop at the page's end.
+    still_assigned = Client.therapists.through.objects.filter(client_id=OuterRef("client_id"), user_id=actor.pk)
+    return Session.objects.filter(practice_id=actor.practice_id, therapist_id=actor.pk).filter(Exists(still_assigned))
 
 
 def session_list(*, actor: User) -> QuerySet[Session]:

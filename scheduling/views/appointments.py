@@ -15,6 +15,7 @@ from scheduling.serializers.appointments import (
     AppointmentPreparationResultSerializer,
     AppointmentSerializer,
     AppointmentUpdateInputSerializer,
+    appointment_list_item,
 )
 from scheduling.services.appointments import (
     appointment_cancel,
@@ -78,6 +79,10 @@ class AppointmentViewSet(
 
     def get_queryset(self):
         return appointment_list(actor=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response([appointment_list_item(item, actor_id=request.user.pk) for item in page])
 
     def _payload(self, appointment: Appointment) -> dict:
         # Read back through the list selector so the payload carries the same client details.

@@ -1,0 +1,65 @@
+"""The calendar list builds its items directly; they must stay identical to the
+AppointmentSerializer payload that the detail endpoint and the schema use."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIRequestFactory
+
+from clinical.tests.factories import SessionFactory
+from practice.tests.factories import ClientFactory, EmergencyContactFactory
+from scheduling.selectors.appointments import appointment_list
+from scheduling.serializers.appointments import AppointmentSerializer, appointment_list_item
+from scheduling.tests.factories import AppointmentFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def calendar(practice, therapist, other_therapist):
+    now = timezone.now().replace(microsecond=123456)
+    with_contact = ClientFactory(practice=practice, therapists=[therapist, other_therapist])
+    EmergencyContactFactory(client=with_contact, alternate_phone="+31201234567", relationship="")
+    bare = ClientFactory(practice=practice, therapists=[therapist], phone="", email="")
+    SessionFactory(appointment__therapist=therapist, appointment__client=with_contact)
+    prepared = AppointmentFactory(
+        therapist=therapist,
+        client=with_contact,
+        starts_at=now + timedelta(days=2),
+        ends_at=now + timedelta(days=2, minutes=45),
+        preparation_notes="Ask about sleep",
+        focus_areas=["sleep", "work"],
+        prepared_at=now,
+        review_previous_session=True,
+    )
+    cancelled = AppointmentFactory(
+        therapist=therapist,
+        client=bare,
+        starts_at=now + timedelta(days=3),
+        status="cancelled",
+        cancellation_reason="Ill",
+        cancelled_at=now,
+        location="Room 2",
+        notes="Front desk: bring forms",
+    )
+    colleagues = AppointmentFactory(therapist=other_therapist, client=with_contact, starts_at=now + timedelta(days=4))
+    return [prepared, cancelled, colleagues]
+
+
+@pytest.mark.parametrize("viewer", ["therapist", "staff"])
+def test_list_items_equal_the_serializer_payload(request, calendar, viewer):
+    actor = request.getfixturevalue(viewer)
+    http_request = APIRequestFactory().get("/api/appointments")
+    http_request.user = actor
+    items = list(appointment_list(actor=actor))
+    assert len(items) >= 2
+    for appointment in items:
+        expected = AppointmentSerializer(appointment, context={"request": http_request}).data
+        assert appointment_list_item(appointment, actor_id=actor.pk) == expected
+
+
+def test_the_list_endpoint_answers_the_same_items_as_the_detail_endpoint(api, calendar):
+    listed = {item["id"]: item for item in api.get("/api/appointments").json()["data"]}
+    for appointment_id, item in listed.items():
+        assert api.get(f"/api/appointments/{appointment_id}").json()["data"] == item
