@@ -9,13 +9,13 @@ from collections.abc import Mapping
 from typing import Any
 from uuid import UUID
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from practice.api.exceptions import NotFoundError, ValidationFailed
 from practice.models import AuditEvent, Client, User
 from practice.selectors import client_get
-from practice.services import AuditTarget, audit_log
+from practice.services import AuditTarget, audit_log, client_record_write
 
 from ..models import MedicalHistory, TherapyGoal
 
@@ -55,41 +55,18 @@ def medical_history_update(
     *, actor: User, client_id: UUID, data: Mapping[str, Any], ip_address: str | None = None
 ) -> MedicalHistory:
     """Write the given fields of the client's one medical history, creating it on the first
-    write; fields not given keep their value. Assigned therapists only.
-
-    The row is read under a lock, so concurrent writes apply one after the other; two
-    concurrent first writes cannot create two histories (the one-to-one is unique in the
-    database): the loser retries as an update of the winner's row."""
-    client = client_get(actor=actor, client_id=client_id, clinical=True)
-    history = MedicalHistory.objects.select_for_update().filter(client=client).first()
-    created = history is None
-    if created:
-        history = MedicalHistory(client=client)
-    before = {name: getattr(history, name) for name in MEDICAL_HISTORY_FIELDS}
-    for name in MEDICAL_HISTORY_FIELDS:
-        if name in data:
-            setattr(history, name, data[name])
-    changed = _changed(history, before)
-    if created or changed:
-        history.updated_by = actor
-        # The client was resolved above; the one-to-one is enforced by the database.
-        history.full_clean(exclude=["client", "updated_by"], validate_unique=False)
-        if not created:
-            history.save(update_fields=[*changed, "updated_by", "updated_at"])
-        else:
-            try:
-                with transaction.atomic():
-                    history.save(force_insert=True)
-            except IntegrityError:
-                # A concurrent first write won; apply this one on top of it.
-                return medical_history_update(actor=actor, client_id=client_id, data=data, ip_address=ip_address)
-    audit_log(
+    write (``client_record_write``: locked, race-safe, audited); fields not given keep their
+    value. Assigned therapists only."""
+    return client_record_write(
+        model=MedicalHistory,
+        client=client_get(actor=actor, client_id=client_id, clinical=True),
         actor=actor,
-        action=AuditEvent.Action.CREATE if created else AuditEvent.Action.UPDATE,
-        targets=[AuditTarget(MEDICAL_HISTORY, history.pk, client.pk, changed)],
+        fields=MEDICAL_HISTORY_FIELDS,
+        data=data,
+        record_type=MEDICAL_HISTORY,
         ip_address=ip_address,
+        stamps={"updated_by": actor},
     )
-    return history
 
 
 def _local_today(client: Client) -> datetime.date:
