@@ -76,8 +76,6 @@ class Session(TimeStampedModel):
         ordering = ["-started_at", "id"]
         indexes = [
             models.Index(fields=["therapist", "status", "started_at"], name="session_therapist_status_idx"),
-            # The session list: a therapist's sessions, newest first.
-            models.Index(fields=["therapist", "-started_at", "id"], name="session_therapist_recent_idx"),
             models.Index(fields=["client", "status", "ended_at"], name="session_client_status_idx"),
         ]
         constraints = [
