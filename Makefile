@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test install install-dev lint format check test-postgres bench clean
+.PHONY: run test install install-dev lint format check test-postgres fuzz bench clean
 
 $(VENV)/.installed: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ run: install
 
 test: install-dev
 	$(PY) -m pytest
+
+# A longer schema-driven fuzzing run than the one in the suite (FUZZ_MAX_EXAMPLES, FUZZ_SEED).
+fuzz: install-dev
+	FUZZ_MAX_EXAMPLES=$${FUZZ_MAX_EXAMPLES:-200} $(PY) -m pytest practice/tests/test_fuzz_schema.py
 
 test-postgres: install-dev
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/practice} $(PY) -m pytest

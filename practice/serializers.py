@@ -1,6 +1,7 @@
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
+from .api.fields import StrictCharField
 from .models import Client, EmergencyContact, Practice, User
 
 PHONE_MAX_LENGTH = 32
@@ -36,11 +37,11 @@ class UserSerializer(serializers.ModelSerializer):
 
 class LoginInputSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
-    password = serializers.CharField(max_length=256, trim_whitespace=False, style={"input_type": "password"})
+    password = StrictCharField(max_length=256, trim_whitespace=False, style={"input_type": "password"})
 
 
 class RefreshInputSerializer(serializers.Serializer):
-    refresh_token = serializers.CharField(
+    refresh_token = StrictCharField(
         max_length=2048,
         required=False,
         help_text="The refresh token; may be omitted when the httpOnly refresh cookie is sent.",
@@ -140,8 +141,8 @@ class EmergencyContactInputSerializer(serializers.Serializer):
     ``""`` or null to clear one). Phone numbers may be written nationally (in the practice's
     country) or internationally and are stored in E.164."""
 
-    name = serializers.CharField(max_length=200)
-    relationship = serializers.CharField(max_length=100, allow_blank=True, required=False)
+    name = StrictCharField(max_length=200)
+    relationship = StrictCharField(max_length=100, allow_blank=True, required=False)
     phone = StrictPhoneNumberField(max_length=PHONE_MAX_LENGTH)
     alternate_phone = StrictPhoneNumberField(
         max_length=PHONE_MAX_LENGTH, allow_blank=True, allow_null=True, required=False

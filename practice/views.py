@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import viewsets
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 
 from . import selectors, services
 from .api.envelope import Envelope, envelope
-from .api.exceptions import ValidationFailed
+from .api.exceptions import AuthenticationError
 from .api.request import client_ip
 from .api.serializers import ErrorEnvelopeSerializer, MessageSerializer
 from .filters import ClientFilter
@@ -57,8 +57,20 @@ def _tokens_response(user, refresh, message: str | None = None) -> Response:
 def _refresh_token_from(request, serializer) -> str:
     token = serializer.validated_data.get("refresh_token") or request.COOKIES.get(settings.AUTH_REFRESH_COOKIE_NAME)
     if not token:
-        raise ValidationFailed.for_field("refresh_token", "A refresh token is required (body or cookie).")
+        # No credentials at all is a 401, as for a missing access token.
+        message = "A refresh token is required (body or cookie)."
+        raise AuthenticationError("not_authenticated", message, errors=[{"field": "refreshToken", "message": message}])
     return token
+
+
+# The refresh token may come as the httpOnly cookie set at login instead of in the body.
+REFRESH_COOKIE_PARAMETER = OpenApiParameter(
+    settings.AUTH_REFRESH_COOKIE_NAME,
+    str,
+    OpenApiParameter.COOKIE,
+    required=False,
+    description="The refresh token, when it is not in the body.",
+)
 
 
 class NonAtomicAPIView(APIView):
@@ -104,6 +116,7 @@ class RefreshTokenView(NonAtomicAPIView):
     @extend_schema(
         operation_id="auth_refresh_token",
         request=RefreshInputSerializer,
+        parameters=[REFRESH_COOKIE_PARAMETER],
         responses={200: AuthTokensSerializer},
         tags=["auth"],
     )
@@ -124,6 +137,7 @@ class LogoutView(APIView):
     @extend_schema(
         operation_id="auth_logout",
         request=LogoutInputSerializer,
+        parameters=[REFRESH_COOKIE_PARAMETER],
         responses={200: MessageSerializer},
         tags=["auth"],
     )

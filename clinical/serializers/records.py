@@ -2,6 +2,8 @@
 
 from rest_framework import serializers
 
+from practice.api.fields import StrictBooleanField, StrictCharField, StrictIntegerField
+
 from ..models import MedicalHistory, TherapyGoal
 
 LIST_ITEM_MAX_LENGTH = 200
@@ -11,7 +13,7 @@ DETAILS_MAX_LENGTH = 5000
 
 def _text_list(help_text: str, **kwargs) -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.CharField(max_length=LIST_ITEM_MAX_LENGTH),
+        child=StrictCharField(max_length=LIST_ITEM_MAX_LENGTH),
         max_length=LIST_MAX_ITEMS,
         help_text=f"{help_text} At most {LIST_MAX_ITEMS} entries of at most {LIST_ITEM_MAX_LENGTH} characters.",
         **kwargs,
@@ -48,8 +50,8 @@ class MedicalHistoryInputSerializer(serializers.Serializer):
 
     current_medications = _text_list("Current medications.", required=False)
     allergies = _text_list("Allergies.", required=False)
-    previous_therapy = serializers.BooleanField(required=False)
-    previous_therapy_details = serializers.CharField(max_length=DETAILS_MAX_LENGTH, allow_blank=True, required=False)
+    previous_therapy = StrictBooleanField(required=False)
+    previous_therapy_details = StrictCharField(max_length=DETAILS_MAX_LENGTH, allow_blank=True, required=False)
     medical_conditions = _text_list("Medical conditions.", required=False)
     hospitalizations = _text_list("Hospitalizations.", required=False)
 
@@ -62,18 +64,18 @@ class TherapyGoalSerializer(serializers.ModelSerializer):
 
 
 class TherapyGoalCreateSerializer(serializers.Serializer):
-    goal = serializers.CharField(max_length=500)
+    goal = StrictCharField(max_length=500)
     status = serializers.ChoiceField(choices=TherapyGoal.Status.choices, default=TherapyGoal.Status.ACTIVE)
-    progress = serializers.IntegerField(min_value=0, max_value=100, default=0)
+    progress = StrictIntegerField(min_value=0, max_value=100, default=0)
     target_date = serializers.DateField(
         required=False, allow_null=True, help_text="Today or later, in the practice's time zone."
     )
 
 
 class TherapyGoalUpdateSerializer(serializers.Serializer):
-    goal = serializers.CharField(max_length=500, required=False)
+    goal = StrictCharField(max_length=500, required=False)
     status = serializers.ChoiceField(choices=TherapyGoal.Status.choices, required=False)
-    progress = serializers.IntegerField(min_value=0, max_value=100, required=False)
+    progress = StrictIntegerField(min_value=0, max_value=100, required=False)
     target_date = serializers.DateField(required=False, allow_null=True, help_text="Null clears it.")
 
     def validate(self, attrs):

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from clinical.models import MoodReading, Session
+from practice.api.fields import StrictCharField, StrictIntegerField
 from practice.models import Client
 
 MOOD = {"min_value": 1, "max_value": 10}
@@ -8,7 +9,7 @@ MOOD = {"min_value": 1, "max_value": 10}
 
 def _short_list(help_text: str, **kwargs) -> serializers.ListField:
     return serializers.ListField(
-        child=serializers.CharField(max_length=200), max_length=50, help_text=f"{help_text} At most 50.", **kwargs
+        child=StrictCharField(max_length=200), max_length=50, help_text=f"{help_text} At most 50.", **kwargs
     )
 
 
@@ -75,7 +76,7 @@ class SessionSerializer(serializers.ModelSerializer):
 
 class SessionStartInputSerializer(serializers.Serializer):
     appointment_id = serializers.UUIDField(help_text="One of your scheduled or confirmed appointments.")
-    initial_mood = serializers.IntegerField(required=False, allow_null=True, help_text="1-10.", **MOOD)
+    initial_mood = StrictIntegerField(required=False, allow_null=True, help_text="1-10.", **MOOD)
     session_goals = _short_list("Goals for this session (added after the template's).", default=list)
     client_concerns = _short_list("What the client brings up.", default=list)
     template_id = serializers.UUIDField(
@@ -84,9 +85,9 @@ class SessionStartInputSerializer(serializers.Serializer):
 
 
 class SessionProgressInputSerializer(serializers.Serializer):
-    progress_notes = serializers.CharField(max_length=20_000, allow_blank=True, required=False)
-    goals_discussed = serializers.CharField(max_length=5_000, allow_blank=True, required=False)
-    client_mood_current = serializers.IntegerField(
+    progress_notes = StrictCharField(max_length=20_000, allow_blank=True, required=False)
+    goals_discussed = StrictCharField(max_length=5_000, allow_blank=True, required=False)
+    client_mood_current = StrictIntegerField(
         required=False, help_text="1-10; each value also appends a timestamped mood reading.", **MOOD
     )
     techniques_used = _short_list("Replaces the list.", required=False)
@@ -99,6 +100,6 @@ class SessionProgressInputSerializer(serializers.Serializer):
 
 
 class SessionEndInputSerializer(serializers.Serializer):
-    mood_end = serializers.IntegerField(required=False, allow_null=True, help_text="1-10.", **MOOD)
-    progress_notes = serializers.CharField(max_length=20_000, allow_blank=True, required=False)
-    homework_assigned = serializers.CharField(max_length=5_000, allow_blank=True, required=False)
+    mood_end = StrictIntegerField(required=False, allow_null=True, help_text="1-10.", **MOOD)
+    progress_notes = StrictCharField(max_length=20_000, allow_blank=True, required=False)
+    homework_assigned = StrictCharField(max_length=5_000, allow_blank=True, required=False)

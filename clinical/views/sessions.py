@@ -66,6 +66,7 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
 
     @extend_schema(
         operation_id="sessions_active",
+        responses={200: SessionSerializer(many=True)},
         description="Your sessions in progress, newest first. Recorded in the audit trail.",
     )
     @action(detail=False, methods=["get"], filterset_class=None)

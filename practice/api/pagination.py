@@ -6,7 +6,7 @@ from rest_framework.pagination import BasePagination
 from .envelope import Envelope
 
 
-def _positive_int(raw: str | None, name: str, default: int) -> int:
+def _positive_int(raw: str | None, name: str, default: int, maximum: int | None = None) -> int:
     if raw is None or raw == "":
         return default
     try:
@@ -15,12 +15,15 @@ def _positive_int(raw: str | None, name: str, default: int) -> int:
         raise ValidationError({name: [f"A positive whole number is required, not {raw[:20]!r}."]}) from None
     if value < 1:
         raise ValidationError({name: ["Must be 1 or more."]})
+    if maximum is not None and value > maximum:
+        raise ValidationError({name: [f"Must be {maximum} or less."]})
     return value
 
 
 class PagePagination(BasePagination):
     """``?page=1&limit=20``: limit defaults to 20 and is capped at 100; a page past the
-    end is an empty page (with the real total), never an error."""
+    end is an empty page (with the real total). A page number above ``max_page`` is a 400
+    rather than an offset no database should be asked for."""
 
     default_limit = 20
     max_limit = 100
@@ -28,7 +31,7 @@ class PagePagination(BasePagination):
 
     def paginate_queryset(self, queryset, request, view=None):
         self.limit = min(_positive_int(request.query_params.get("limit"), "limit", self.default_limit), self.max_limit)
-        self.page = min(_positive_int(request.query_params.get("page"), "page", 1), self.max_page)
+        self.page = _positive_int(request.query_params.get("page"), "page", 1, maximum=self.max_page)
         self.total = len(queryset) if isinstance(queryset, list) else queryset.count()
         offset = (self.page - 1) * self.limit
         if offset >= self.total:

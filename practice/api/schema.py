@@ -4,6 +4,7 @@ an operation can answer."""
 
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
+from rest_framework import serializers
 
 from .serializers import ErrorEnvelopeSerializer
 
@@ -20,10 +21,50 @@ _ERROR_DESCRIPTIONS = {
 }
 
 
+# Text never contains NUL: DRF rejects it in bodies, the middleware in query strings. Text
+# that may not be blank must hold more than whitespace, because DRF trims it first (with
+# Python's idea of whitespace, which is wider than a regex's \s).
+_NUL = "\\u0000"
+_WHITESPACE = "".join(f"\\u{code:04x}" for code in range(0x3001) if chr(code).isspace())
+NO_NUL_PATTERN = f"^[^{_NUL}]*$"
+# For text that may be blank: drf-spectacular offers the empty string as a separate oneOf
+# branch, which this pattern must not match too.
+NON_EMPTY_NO_NUL_PATTERN = f"^[^{_NUL}]+$"
+NOT_BLANK_PATTERN = f"^[^{_NUL}]*[^{_NUL}{_WHITESPACE}][^{_NUL}]*$"
+
+
+def _is_free_text(schema: dict) -> bool:
+    return schema.get("type") == "string" and not {"format", "enum", "pattern"} & schema.keys()
+
+
 class EnvelopeAutoSchema(AutoSchema):
     #: Error statuses every operation may answer; views add others (409) with extend_schema.
     common_error_statuses = ("400", "401", "403", "404", "405", "429")
     body_error_statuses = ("413", "415")
+
+    def _get_parameters(self):
+        """An optional query parameter sent empty (``?status=``, as the frontend sends a
+        cleared filter) means not given, everywhere in the API; its free text holds no NUL."""
+        parameters = super()._get_parameters()
+        for parameter in parameters:
+            if parameter["in"] == "query" and not parameter.get("required"):
+                parameter["allowEmptyValue"] = True
+                if _is_free_text(parameter.get("schema", {})):
+                    parameter["schema"]["pattern"] = NO_NUL_PATTERN
+        return parameters
+
+    def _map_serializer_field(self, field, direction, bypass_extensions=False):
+        schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "request" and isinstance(field, serializers.CharField) and _is_free_text(schema or {}):
+            # DRF trims before it checks for blank, so "may not be blank" means "holds more
+            # than whitespace".
+            if field.allow_blank:
+                schema["pattern"] = NON_EMPTY_NO_NUL_PATTERN
+            elif field.trim_whitespace:
+                schema["pattern"] = NOT_BLANK_PATTERN
+            else:
+                schema["pattern"] = NO_NUL_PATTERN
+        return schema
 
     def _is_enveloped(self, serializer) -> bool:
         return bool(getattr(serializer, "is_envelope", False))

@@ -1,6 +1,14 @@
 """Serializers that describe the shared envelopes in the OpenAPI schema."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
+
+
+# No enum: drf-spectacular would lift it into a component that collides with the success
+# envelopes' ``[true]``.
+@extend_schema_field({"type": "boolean", "description": "Always false."})
+class FalseField(serializers.BooleanField):
+    """``success`` of an error envelope: always false."""
 
 
 class ErrorItemSerializer(serializers.Serializer):
@@ -13,7 +21,7 @@ class ErrorItemSerializer(serializers.Serializer):
 class ErrorEnvelopeSerializer(serializers.Serializer):
     """Every error, from every layer, has this shape."""
 
-    success = serializers.BooleanField(default=False)
+    success = FalseField()
     status_code = serializers.IntegerField()
     code = serializers.CharField(help_text="Stable machine-readable code, e.g. validation_error, not_found, conflict.")
     message = serializers.CharField()

@@ -126,10 +126,17 @@ def test_refresh_reads_the_http_only_cookie(user):
     assert response.cookies["refreshToken"].value == response.json()["refreshToken"]
 
 
-def test_refresh_without_a_token_is_a_400(anon_api):
+def test_refresh_without_a_token_is_a_401(anon_api):
     response = anon_api.post("/api/auth/refresh-token", {}, format="json")
-    assert response.status_code == 400
+    assert response.status_code == 401
+    assert response.json()["code"] == "not_authenticated"
     assert response.json()["errors"][0]["field"] == "refreshToken"
+
+
+def test_a_token_that_is_not_a_string_is_a_400_not_a_logout(anon_api):
+    response = anon_api.post("/api/auth/logout", {"refreshToken": 12345}, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"] == [{"field": "refreshToken", "message": "Not a valid string."}]
 
 
 def test_refresh_with_garbage_is_a_401(anon_api):

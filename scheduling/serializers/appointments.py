@@ -3,6 +3,7 @@ from datetime import UTC
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from practice.api.fields import StrictBooleanField, StrictCharField
 from practice.models import EmergencyContact
 from practice.serializers import TherapistRefSerializer
 from scheduling.models import Appointment
@@ -119,8 +120,8 @@ class AppointmentCreateInputSerializer(serializers.Serializer):
     ends_at = serializers.DateTimeField(help_text="After startsAt, at most 12 hours later.")
     appointment_type = serializers.ChoiceField(choices=Appointment.Type.choices, default=Appointment.Type.INDIVIDUAL)
     mode = serializers.ChoiceField(choices=Appointment.Mode.choices, default=Appointment.Mode.IN_PERSON)
-    location = serializers.CharField(max_length=200, allow_blank=True, default="")
-    notes = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, default="")
+    location = StrictCharField(max_length=200, allow_blank=True, default="")
+    notes = StrictCharField(max_length=MAX_TEXT, allow_blank=True, default="")
 
     def validate(self, attrs):
         starts_at, ends_at = attrs.get("starts_at"), attrs.get("ends_at")
@@ -134,8 +135,8 @@ class AppointmentUpdateInputSerializer(serializers.Serializer):
     ends_at = serializers.DateTimeField(help_text="After startsAt, at most 12 hours later.")
     appointment_type = serializers.ChoiceField(choices=Appointment.Type.choices)
     mode = serializers.ChoiceField(choices=Appointment.Mode.choices)
-    location = serializers.CharField(max_length=200, allow_blank=True, required=False)
-    notes = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, required=False)
+    location = StrictCharField(max_length=200, allow_blank=True, required=False)
+    notes = StrictCharField(max_length=MAX_TEXT, allow_blank=True, required=False)
     status = serializers.ChoiceField(
         choices=[Appointment.Status.SCHEDULED, Appointment.Status.CONFIRMED],
         required=False,
@@ -150,14 +151,14 @@ class AppointmentUpdateInputSerializer(serializers.Serializer):
 
 
 class AppointmentCancelInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000, help_text="Why the appointment is cancelled (required).")
+    reason = StrictCharField(max_length=1000, help_text="Why the appointment is cancelled (required).")
 
 
 class AppointmentPreparationInputSerializer(serializers.Serializer):
-    preparation_notes = serializers.CharField(max_length=MAX_TEXT, allow_blank=True, default="")
-    review_previous_session = serializers.BooleanField(default=False)
+    preparation_notes = StrictCharField(max_length=MAX_TEXT, allow_blank=True, default="")
+    review_previous_session = StrictBooleanField(default=False)
     focus_areas = serializers.ListField(
-        child=serializers.CharField(max_length=200), max_length=20, default=list, help_text="At most 20."
+        child=StrictCharField(max_length=200), max_length=20, default=list, help_text="At most 20."
     )
 
 

@@ -5,6 +5,7 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from practice.api.fields import StrictCharField, StrictDecimalField
 from scheduling.models import Notification
 
 
@@ -20,9 +21,9 @@ class StrictBooleanField(serializers.BooleanField):
 
 
 class NoShowApplyInputSerializer(serializers.Serializer):
-    reason = serializers.CharField(max_length=1000, help_text="Why the appointment counts as a no-show.")
+    reason = StrictCharField(max_length=1000, help_text="Why the appointment counts as a no-show.")
     apply_fee = StrictBooleanField(default=False, help_text="Charge the no-show fee.")
-    fee_amount = serializers.DecimalField(
+    fee_amount = StrictDecimalField(
         max_digits=10,
         decimal_places=2,
         min_value=Decimal("0"),

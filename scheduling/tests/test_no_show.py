@@ -123,7 +123,7 @@ def test_therapist_records_no_show_with_default_fee_and_email(
 
 
 def test_fee_amount_given_is_charged_in_the_practice_currency(api, missed, policy):
-    response = post(api, missed, reason="No call, no show", applyFee=True, feeAmount="75.5", notifyClient=False)
+    response = post(api, missed, reason="No call, no show", applyFee=True, feeAmount=75.5, notifyClient=False)
     assert response.status_code == 201
     data = response.json()["data"]
     assert (data["feeAmount"], data["currency"], data["notificationStatus"]) == (75.5, "EUR", None)
@@ -210,7 +210,7 @@ def test_email_is_rendered_from_the_policy_text_in_the_practice_timezone(
     policy.save()
 
     with django_capture_on_commit_callbacks(execute=True):
-        response = post(api, appointment, reason="Absent", applyFee=True, feeAmount="60", notifyClient=True)
+        response = post(api, appointment, reason="Absent", applyFee=True, feeAmount=60, notifyClient=True)
 
     assert response.status_code == 201
     [message] = mail.outbox
