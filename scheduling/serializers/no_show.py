@@ -5,19 +5,8 @@ from decimal import Decimal
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from practice.api.fields import StrictCharField, StrictDecimalField
+from practice.api.fields import StrictBooleanField, StrictCharField, StrictDecimalField
 from scheduling.models import Notification
-
-
-class StrictBooleanField(serializers.BooleanField):
-    """Only JSON ``true`` / ``false``: a string such as ``"no"`` is a 400, not a guess."""
-
-    default_error_messages = {"invalid": "Must be true or false."}
-
-    def to_internal_value(self, data):
-        if not isinstance(data, bool):
-            self.fail("invalid")
-        return data
 
 
 class NoShowApplyInputSerializer(serializers.Serializer):
