@@ -15,7 +15,7 @@ from django.db.models.functions import Coalesce
 from django.utils import dateformat, timezone
 
 from clinical.models import Session, TherapyGoal
-from practice.api.exceptions import ValidationFailed
+from practice.errors import ValidationFailed
 from practice.models import Client, User
 from practice.selectors import client_get, therapist_get
 from scheduling.models import Appointment

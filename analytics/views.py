@@ -8,7 +8,7 @@ from rest_framework.views import APIView
 
 from practice.api.request import client_ip
 from practice.models import AuditEvent
-from practice.services import AuditTarget, audit_log
+from practice.services.audit import AuditTarget, audit_log
 
 from . import selectors
 from .serializers import ClientSessionSummarySerializer, SessionStatsQuerySerializer, TherapistSessionStatsSerializer

@@ -6,9 +6,9 @@ from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
 
-from .api.exceptions import NotFoundError
+from .audit_chain import GENESIS_HASH, audit_entry_hash
+from .errors import NotFoundError
 from .models import AuditEvent, Client, EmergencyContact, Practice, User
-from .services import GENESIS_HASH, audit_entry_hash
 
 
 def client_visible_queryset(*, actor: User) -> QuerySet[Client]:

@@ -7,11 +7,11 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from . import selectors, services
+from . import selectors
 from .api.envelope import Envelope, envelope
-from .api.exceptions import AuthenticationError
 from .api.request import client_ip
 from .api.serializers import ErrorEnvelopeSerializer, MessageSerializer
+from .errors import AuthenticationError
 from .filters import ClientFilter
 from .models import AuditEvent, Client
 from .serializers import (
@@ -26,6 +26,7 @@ from .serializers import (
     RefreshInputSerializer,
     UserSerializer,
 )
+from .services import audit, auth, records
 
 
 def _set_refresh_cookie(response: Response, refresh_token: str) -> None:
@@ -101,7 +102,7 @@ class LoginView(NonAtomicAPIView):
     def post(self, request):
         serializer = LoginInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user, refresh = services.auth_login(**serializer.validated_data, request=request)
+        user, refresh = auth.auth_login(**serializer.validated_data, request=request)
         return _tokens_response(user, refresh, "Login successful.")
 
 
@@ -123,7 +124,7 @@ class RefreshTokenView(NonAtomicAPIView):
     def post(self, request):
         serializer = RefreshInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user, refresh = services.auth_refresh(token=_refresh_token_from(request, serializer))
+        user, refresh = auth.auth_refresh(token=_refresh_token_from(request, serializer))
         return _tokens_response(user, refresh)
 
 
@@ -144,7 +145,7 @@ class LogoutView(APIView):
     def post(self, request):
         serializer = LogoutInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        services.auth_logout(token=_refresh_token_from(request, serializer))
+        auth.auth_logout(token=_refresh_token_from(request, serializer))
         response = Response(envelope({"detail": "Logged out."}, message="Logged out."))
         response.delete_cookie(settings.AUTH_REFRESH_COOKIE_NAME, path=settings.AUTH_REFRESH_COOKIE_PATH)
         return response
@@ -209,10 +210,10 @@ class EmergencyContactView(APIView):
     )
     def get(self, request, client_id):
         client, contact = selectors.emergency_contact_get(actor=request.user, client_id=client_id)
-        services.audit_log(
+        audit.audit_log(
             actor=request.user,
             action=AuditEvent.Action.VIEW,
-            targets=[services.emergency_contact_audit_target(client=client, contact=contact)],
+            targets=[records.emergency_contact_audit_target(client=client, contact=contact)],
             ip_address=client_ip(request),
         )
         return Response(EmergencyContactSerializer(contact).data if contact else None)
@@ -232,7 +233,7 @@ class EmergencyContactView(APIView):
     def put(self, request, client_id):
         serializer = EmergencyContactInputSerializer(data=request.data, region=request.user.practice.country)
         serializer.is_valid(raise_exception=True)
-        contact = services.emergency_contact_update(
+        contact = records.emergency_contact_update(
             actor=request.user, client_id=client_id, data=serializer.validated_data, ip_address=client_ip(request)
         )
         return Response(EmergencyContactSerializer(contact).data)

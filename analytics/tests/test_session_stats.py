@@ -12,7 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from analytics.selectors import session_stats_window
 from clinical.tests.factories import SessionFactory
 from conftest import authenticated_client
-from practice.api.exceptions import ValidationFailed
+from practice.errors import ValidationFailed
 from practice.tests.factories import ClientFactory, StaffFactory, TherapistFactory
 from scheduling.tests.factories import AppointmentFactory
 

@@ -7,7 +7,7 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 
-from practice.api.exceptions import NotFoundError
+from practice.errors import NotFoundError
 from practice.models import Client, User
 from practice.selectors import client_clinical_queryset, client_get
 

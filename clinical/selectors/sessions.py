@@ -7,7 +7,7 @@ from uuid import UUID
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from clinical.models import MoodReading, Session
-from practice.api.exceptions import NotFoundError
+from practice.errors import NotFoundError
 from practice.models import Client, User
 
 

@@ -12,10 +12,11 @@ from uuid import UUID
 from django.db import transaction
 from django.utils import timezone
 
-from practice.api.exceptions import NotFoundError, ValidationFailed
+from practice.errors import NotFoundError, ValidationFailed
 from practice.models import AuditEvent, Client, User
 from practice.selectors import client_get
-from practice.services import AuditTarget, audit_log, client_record_write
+from practice.services.audit import AuditTarget, audit_log
+from practice.services.records import client_record_write
 
 from ..models import MedicalHistory, TherapyGoal
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 from clinical.models import MoodReading, Session, SessionTemplate
 from clinical.selectors.sessions import session_get
 from clinical.selectors.templates import session_template_usable_queryset
-from practice.api.exceptions import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
+from practice.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from practice.models import AuditEvent, User
 from practice.selectors import client_clinical_queryset
-from practice.services import AuditTarget, audit_log
+from practice.services.audit import AuditTarget, audit_log
 from scheduling.models import Appointment
 from scheduling.selectors.appointments import appointment_get
 from scheduling.services.appointments import appointment_transition_check

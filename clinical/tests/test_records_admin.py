@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from clinical.tests.factories import MedicalHistoryFactory, TherapyGoalFactory
 from practice.models import AuditEvent
-from practice.services import AuditTarget, audit_log
+from practice.services.audit import AuditTarget, audit_log
 from practice.tests.factories import ClientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from practice.api.pagination import PagePagination
 from practice.api.request import client_ip
 from practice.models import AuditEvent
-from practice.services import audit_log
+from practice.services.audit import audit_log
 
 from ..models import MedicalHistory, TherapyGoal
 from ..selectors import records as selectors

@@ -3,8 +3,8 @@
     {"success": false, "statusCode": 400, "code": "validation_error",
      "message": "...", "errors": [{"field": "feeAmount", "message": "..."}]}
 
-Services raise the domain errors below with a stable ``code``; views never build error
-responses by hand."""
+Services raise the domain errors of ``practice.errors`` with a stable ``code``; views never
+build error responses by hand."""
 
 import logging
 from typing import Any
@@ -17,61 +17,11 @@ from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
+from practice.errors import DomainError, PermissionDeniedError
+
 from .envelope import Envelope
 
 logger = logging.getLogger("practice.api")
-
-
-class DomainError(Exception):
-    """A business rule said no. ``code`` is stable and machine-readable; ``data`` carries
-    context the client needs (for example the record that already exists)."""
-
-    status_code = status.HTTP_400_BAD_REQUEST
-    default_code = "bad_request"
-    default_message = "The request could not be processed."
-
-    def __init__(
-        self,
-        code: str | None = None,
-        message: str | None = None,
-        *,
-        data: Any = None,
-        errors: list[dict[str, str]] | None = None,
-        headers: dict[str, str] | None = None,
-    ) -> None:
-        self.code = code or self.default_code
-        self.message = message or self.default_message
-        self.data = data
-        self.errors = errors or []
-        self.headers = headers or {}
-        super().__init__(self.message)
-
-
-class ValidationFailed(DomainError):
-    default_code = "validation_error"
-    default_message = "The request contains invalid data."
-
-    @classmethod
-    def for_field(cls, field: str, message: str, code: str | None = None) -> "ValidationFailed":
-        return cls(code, message, errors=[{"field": camelize_path(field), "message": message}])
-
-
-class NotFoundError(DomainError):
-    status_code = status.HTTP_404_NOT_FOUND
-    default_code = "not_found"
-    default_message = "Not found."
-
-
-class PermissionDeniedError(DomainError):
-    status_code = status.HTTP_403_FORBIDDEN
-    default_code = "permission_denied"
-    default_message = "You do not have permission to perform this action."
-
-
-class ConflictError(DomainError):
-    status_code = status.HTTP_409_CONFLICT
-    default_code = "conflict"
-    default_message = "The request conflicts with the current state of the resource."
 
 
 class PayloadTooLarge(exceptions.APIException):
@@ -157,7 +107,8 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
 
     headers: dict[str, str] = {}
     if isinstance(exc, DomainError):
-        body = error_envelope(exc.status_code, exc.code, exc.message, exc.errors, exc.data)
+        errors = [{**e, "field": camelize_path(e["field"]) if e.get("field") else None} for e in exc.errors]
+        body = error_envelope(int(exc.status_code), exc.code, exc.message, errors, exc.data)
         headers.update(exc.headers)
     elif isinstance(exc, DjangoValidationError):
         errors = flatten_errors(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
@@ -186,15 +137,3 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
     if getattr(context.get("view"), "atomic_request", True):
         set_rollback()
     return Response(body, status=body["statusCode"], headers=headers)
-
-
-class AuthenticationError(DomainError):
-    status_code = status.HTTP_401_UNAUTHORIZED
-    default_code = "authentication_failed"
-    default_message = "Authentication failed."
-
-
-class AccountLockedError(DomainError):
-    status_code = status.HTTP_429_TOO_MANY_REQUESTS
-    default_code = "account_locked"
-    default_message = "Too many failed sign-ins; try again later."

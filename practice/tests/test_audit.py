@@ -4,7 +4,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from practice.models import AuditEvent
-from practice.services import AuditTarget, audit_log
+from practice.services.audit import AuditTarget, audit_log
 from practice.tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.db.models import Count, IntegerField, Max, OuterRef, QuerySet, Subqu
 from django.db.models.functions import Coalesce
 
 from clinical.models import Session
-from practice.api.exceptions import NotFoundError
+from practice.errors import NotFoundError
 from practice.models import User
 from scheduling.models import Appointment
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 
 from clinical.models import Session
 from clinical.selectors.sessions import session_previous_completed
-from practice.api.exceptions import ConflictError, NotFoundError, ValidationFailed
+from practice.errors import ConflictError, NotFoundError, ValidationFailed
 from practice.models import AuditEvent, Client, User
 from practice.selectors import client_visible_queryset
-from practice.services import AuditTarget, audit_log
+from practice.services.audit import AuditTarget, audit_log
 from scheduling.models import Appointment
 from scheduling.selectors.appointments import appointment_get, appointment_overlaps
 

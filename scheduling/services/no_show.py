@@ -8,9 +8,9 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import formats, timezone
 
-from practice.api.exceptions import ConflictError, ValidationFailed
+from practice.errors import ConflictError, ValidationFailed
 from practice.models import AuditEvent, User
-from practice.services import AuditTarget, audit_log
+from practice.services.audit import AuditTarget, audit_log
 from scheduling.models import Appointment, NoShowPolicy, NoShowRecord, Notification
 from scheduling.models.no_show import DEFAULT_EMAIL_BODY, DEFAULT_EMAIL_SUBJECT, fill_placeholders
 from scheduling.selectors.appointments import appointment_get

@@ -22,7 +22,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from practice.api.exceptions import ConflictError, NotFoundError, ValidationFailed
+from practice.errors import ConflictError, NotFoundError, ValidationFailed
 from practice.models import User
 from scheduling.models import Appointment, RecurringSeries
 from scheduling.recurrence import MAX_SERIES_LENGTH, Occurrence, pattern_dates, series_occurrences

@@ -572,7 +572,7 @@ def test_bad_preparation_is_400(api, appointment, body, field):
 
 
 def test_unit_state_machine_allows_only_listed_transitions():
-    from practice.api.exceptions import ConflictError
+    from practice.errors import ConflictError
     from scheduling.services.appointments import TRANSITIONS, appointment_transition_check
 
     appointment = Appointment(status="scheduled")
