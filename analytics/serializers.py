@@ -3,6 +3,8 @@ parser and renderer convert); the class names are unique across the API schema."
 
 from rest_framework import serializers
 
+from practice.api.serializers import CamelCaseFieldsMixin
+
 
 class SessionStatsQuerySerializer(serializers.Serializer):
     """``?startDate=YYYY-MM-DD&endDate=YYYY-MM-DD`` (after camelCase conversion)."""
@@ -30,7 +32,7 @@ class SessionStatsQuerySerializer(serializers.Serializer):
         return self._check_year(value)
 
 
-class TherapistSessionStatsSerializer(serializers.Serializer):
+class TherapistSessionStatsSerializer(CamelCaseFieldsMixin, serializers.Serializer):
     start_date = serializers.DateField(help_text="First day of the window (practice timezone, inclusive).")
     end_date = serializers.DateField(help_text="Last day of the window (practice timezone, inclusive).")
     total_sessions = serializers.IntegerField(
@@ -57,7 +59,7 @@ class TherapistSessionStatsSerializer(serializers.Serializer):
     )
 
 
-class ClientSessionSummarySerializer(serializers.Serializer):
+class ClientSessionSummarySerializer(CamelCaseFieldsMixin, serializers.Serializer):
     total_sessions = serializers.IntegerField(min_value=0, help_text="Completed sessions.")
     last_session_date = serializers.DateField(
         allow_null=True, help_text="Date (practice timezone) of the latest completed session; null when none."

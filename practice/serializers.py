@@ -2,6 +2,7 @@ from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from .api.fields import StrictCharField
+from .api.serializers import CamelCaseFieldsMixin
 from .models import Client, EmergencyContact, Practice, User
 
 PHONE_MAX_LENGTH = 32
@@ -52,7 +53,7 @@ class LogoutInputSerializer(RefreshInputSerializer):
     pass
 
 
-class AuthTokensSerializer(serializers.Serializer):
+class AuthTokensSerializer(CamelCaseFieldsMixin, serializers.Serializer):
     """Login and refresh answer with the tokens at the top level, next to ``success``."""
 
     is_envelope = True
@@ -108,7 +109,7 @@ class HealthSerializer(serializers.Serializer):
     cache = serializers.CharField()
 
 
-class EmergencyContactSerializer(serializers.ModelSerializer):
+class EmergencyContactSerializer(CamelCaseFieldsMixin, serializers.ModelSerializer):
     """A client's emergency contact; phone numbers in E.164, empty optional values as ``""``."""
 
     phone = serializers.CharField(read_only=True, help_text="E.164, e.g. +31612345678.")
@@ -122,7 +123,7 @@ class EmergencyContactSerializer(serializers.ModelSerializer):
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data["phone"] = str(instance.phone) if instance.phone else ""
-        data["alternate_phone"] = str(instance.alternate_phone) if instance.alternate_phone else ""
+        data["alternatePhone"] = str(instance.alternate_phone) if instance.alternate_phone else ""
         return data
 
 

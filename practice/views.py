@@ -46,8 +46,8 @@ def _tokens_response(user, refresh, message: str | None = None) -> Response:
     if message:
         body["message"] = message
     body.update(
-        access_token=str(refresh.access_token),
-        refresh_token=str(refresh),
+        accessToken=str(refresh.access_token),
+        refreshToken=str(refresh),
         user=UserSerializer(user).data,
     )
     response = Response(body)

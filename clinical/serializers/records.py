@@ -1,8 +1,9 @@
-"""Medical history and therapy goals, in and out (keys camelCased by the renderer/parser)."""
+"""Medical history and therapy goals, in and out (the seed's camelCase payloads out, snake_case or camelCase in)."""
 
 from rest_framework import serializers
 
 from practice.api.fields import StrictBooleanField, StrictCharField, StrictIntegerField
+from practice.api.serializers import CamelCaseFieldsMixin
 
 from ..models import MedicalHistory, TherapyGoal
 
@@ -20,7 +21,7 @@ def _text_list(help_text: str, **kwargs) -> serializers.ListField:
     )
 
 
-class MedicalHistorySerializer(serializers.ModelSerializer):
+class MedicalHistorySerializer(CamelCaseFieldsMixin, serializers.ModelSerializer):
     """The seed's medical history payload. A client without a history yet has the empty
     shape: empty lists, ``previousTherapy: false`` and ``updatedAt: null``."""
 
@@ -56,7 +57,7 @@ class MedicalHistoryInputSerializer(serializers.Serializer):
     hospitalizations = _text_list("Hospitalizations.", required=False)
 
 
-class TherapyGoalSerializer(serializers.ModelSerializer):
+class TherapyGoalSerializer(CamelCaseFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = TherapyGoal
         fields = ["id", "goal", "status", "progress", "created_at", "target_date", "updated_at", "completed_at"]

@@ -1,3 +1,4 @@
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clinical.models import MoodReading, Session
@@ -30,13 +31,25 @@ class SessionClientSerializer(serializers.ModelSerializer):
 
 
 class SessionSerializer(serializers.ModelSerializer):
+    """A session as the frontend's ``Session`` type and the session page read it: local date
+    and times of day next to the absolute ``started_at``/``ended_at``."""
+
     appointment_id = serializers.UUIDField(read_only=True, allow_null=True)
     therapist_id = serializers.UUIDField(read_only=True)
     template_id = serializers.UUIDField(read_only=True, allow_null=True)
+    client_id = serializers.UUIDField(read_only=True)
     client = SessionClientSerializer(read_only=True)
+    client_name = serializers.CharField(source="client.full_name", read_only=True)
+    session_date = serializers.SerializerMethodField(help_text="Local date the session started.")
+    start_time = serializers.SerializerMethodField(help_text="Local start time of day (HH:MM:SS).")
+    end_time = serializers.SerializerMethodField(help_text="Local end time of day (HH:MM:SS); null while in progress.")
+    duration = serializers.IntegerField(
+        source="duration_minutes", read_only=True, allow_null=True, help_text="Minutes; null while in progress."
+    )
     duration_minutes = serializers.IntegerField(
         read_only=True, allow_null=True, help_text="Actual start-to-end minutes; null while in progress."
     )
+    homework = serializers.CharField(source="homework_assigned", read_only=True, help_text="Homework assigned.")
     mood_readings = SessionMoodReadingSerializer(
         many=True, read_only=True, help_text="The mood timeline, oldest first."
     )
@@ -51,11 +64,17 @@ class SessionSerializer(serializers.ModelSerializer):
             "id",
             "appointment_id",
             "therapist_id",
+            "client_id",
             "client",
+            "client_name",
             "template_id",
             "status",
+            "session_date",
+            "start_time",
+            "end_time",
             "started_at",
             "ended_at",
+            "duration",
             "duration_minutes",
             "mood_start",
             "mood_current",
@@ -68,10 +87,25 @@ class SessionSerializer(serializers.ModelSerializer):
             "techniques_used",
             "interventions_applied",
             "homework_assigned",
+            "homework",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.DateField())
+    def get_session_date(self, session: Session) -> str:
+        return session.started_at.astimezone(session.practice.tzinfo).date().isoformat()
+
+    @extend_schema_field(serializers.CharField())
+    def get_start_time(self, session: Session) -> str:
+        return session.started_at.astimezone(session.practice.tzinfo).time().isoformat("seconds")
+
+    @extend_schema_field(serializers.CharField(allow_null=True))
+    def get_end_time(self, session: Session) -> str | None:
+        if session.ended_at is None:
+            return None
+        return session.ended_at.astimezone(session.practice.tzinfo).time().isoformat("seconds")
 
 
 class SessionStartInputSerializer(serializers.Serializer):

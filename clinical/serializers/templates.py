@@ -1,9 +1,10 @@
 from rest_framework import serializers
 
 from clinical.models import SessionTemplate
+from practice.api.serializers import CamelCaseFieldsMixin
 
 
-class SessionTemplateSerializer(serializers.ModelSerializer):
+class SessionTemplateSerializer(CamelCaseFieldsMixin, serializers.ModelSerializer):
     type = serializers.CharField(source="session_type", read_only=True)
     default_goals = serializers.ListField(child=serializers.CharField(), read_only=True)
     common_techniques = serializers.ListField(child=serializers.CharField(), read_only=True)
@@ -18,5 +19,5 @@ class SessionTemplateSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class SessionTemplateListSerializer(serializers.Serializer):
+class SessionTemplateListSerializer(CamelCaseFieldsMixin, serializers.Serializer):
     templates = SessionTemplateSerializer(many=True)

@@ -95,15 +95,15 @@ def test_day_flow_prepare_start_from_template_progress_three_times_end_and_list(
     assert started.status_code == 201, started.json()
     session = started.json()["data"]
     assert session["status"] == "in_progress"
-    assert session["sessionGoals"] == ["Reduce anxiety", "Sleep better"]
-    assert session["techniquesUsed"] == ["CBT", "Breathing"]
-    assert session["templateId"] == str(template.pk)
-    assert session["moodStart"] == 3
-    assert session["moodReadings"] == []
+    assert session["session_goals"] == ["Reduce anxiety", "Sleep better"]
+    assert session["techniques_used"] == ["CBT", "Breathing"]
+    assert session["template_id"] == str(template.pk)
+    assert session["mood_start"] == 3
+    assert session["mood_readings"] == []
     appointment.refresh_from_db()
     assert appointment.status == "in_progress"
     calendar_entry = api.get(f"/api/appointments/{appointment.pk}").json()["data"]
-    assert (calendar_entry["status"], calendar_entry["sessionId"]) == ("in_progress", session["id"])
+    assert (calendar_entry["status"], calendar_entry["session_id"]) == ("in_progress", session["id"])
 
     for minutes, mood in ((10, 4), (20, 5), (30, 6)):
         frozen.move_to(NOW + timedelta(minutes=minutes))
@@ -120,11 +120,11 @@ def test_day_flow_prepare_start_from_template_progress_three_times_end_and_list(
             format="json",
         )
         assert response.status_code == 200, response.json()
-    assert response.json()["data"]["moodCurrent"] == 6
-    assert response.json()["data"]["moodReadings"] == [
-        {"mood": 4, "recordedAt": "2026-03-10T09:10:00Z"},
-        {"mood": 5, "recordedAt": "2026-03-10T09:20:00Z"},
-        {"mood": 6, "recordedAt": "2026-03-10T09:30:00Z"},
+    assert response.json()["data"]["mood_current"] == 6
+    assert response.json()["data"]["mood_readings"] == [
+        {"mood": 4, "recorded_at": "2026-03-10T09:10:00Z"},
+        {"mood": 5, "recorded_at": "2026-03-10T09:20:00Z"},
+        {"mood": 6, "recorded_at": "2026-03-10T09:30:00Z"},
     ]
 
     frozen.move_to(NOW + timedelta(minutes=48))
@@ -143,32 +143,39 @@ def test_day_flow_prepare_start_from_template_progress_three_times_end_and_list(
     item = listed["data"][0]
     assert item == {
         "id": session["id"],
-        "appointmentId": str(appointment.pk),
-        "therapistId": str(therapist.pk),
+        "appointment_id": str(appointment.pk),
+        "therapist_id": str(therapist.pk),
+        "client_id": str(client_record.pk),
         "client": {
             "id": str(client_record.pk),
-            "firstName": client_record.first_name,
-            "lastName": client_record.last_name,
-            "fullName": client_record.full_name,
+            "first_name": client_record.first_name,
+            "last_name": client_record.last_name,
+            "full_name": client_record.full_name,
         },
-        "templateId": str(template.pk),
+        "client_name": client_record.full_name,
+        "template_id": str(template.pk),
         "status": "completed",
-        "startedAt": "2026-03-10T09:00:00Z",
-        "endedAt": "2026-03-10T09:48:00Z",
-        "durationMinutes": 48,
-        "moodStart": 3,
-        "moodCurrent": 6,
-        "moodEnd": 7,
-        "moodReadings": response.json()["data"]["moodReadings"],
-        "sessionGoals": ["Reduce anxiety", "Sleep better"],
-        "clientConcerns": ["Work stress"],
-        "progressNotes": "Notes at 30",
-        "goalsDiscussed": "Sleep hygiene",
-        "techniquesUsed": ["CBT", "Breathing", "Grounding"],
-        "interventionsApplied": ["Psychoeducation"],
-        "homeworkAssigned": "Breathing twice a day",
-        "createdAt": "2026-03-10T09:00:00Z",
-        "updatedAt": "2026-03-10T09:48:00Z",
+        "session_date": "2026-03-10",
+        "start_time": "10:00:00",
+        "end_time": "10:48:00",
+        "started_at": "2026-03-10T09:00:00Z",
+        "ended_at": "2026-03-10T09:48:00Z",
+        "duration": 48,
+        "duration_minutes": 48,
+        "mood_start": 3,
+        "mood_current": 6,
+        "mood_end": 7,
+        "mood_readings": response.json()["data"]["mood_readings"],
+        "session_goals": ["Reduce anxiety", "Sleep better"],
+        "client_concerns": ["Work stress"],
+        "progress_notes": "Notes at 30",
+        "goals_discussed": "Sleep hygiene",
+        "techniques_used": ["CBT", "Breathing", "Grounding"],
+        "interventions_applied": ["Psychoeducation"],
+        "homework_assigned": "Breathing twice a day",
+        "homework": "Breathing twice a day",
+        "created_at": "2026-03-10T09:00:00Z",
+        "updated_at": "2026-03-10T09:48:00Z",
     }
     assert _audit() == [
         ("update", "appointment_preparation", str(appointment.pk)),
@@ -190,8 +197,13 @@ def test_start_without_options(api, appointment):
     response = api.post("/api/sessions/start", {"appointmentId": str(appointment.pk)}, format="json")
     assert response.status_code == 201
     data = response.json()["data"]
-    assert (data["moodStart"], data["sessionGoals"], data["techniquesUsed"], data["templateId"]) == (None, [], [], None)
-    assert data["durationMinutes"] is None
+    assert (data["mood_start"], data["session_goals"], data["techniques_used"], data["template_id"]) == (
+        None,
+        [],
+        [],
+        None,
+    )
+    assert data["duration_minutes"] is None
 
 
 def test_double_start_is_409_and_keeps_the_first(api, appointment):
@@ -260,7 +272,7 @@ def test_own_template_is_usable(api, appointment, practice, therapist):
     response = api.post(
         "/api/sessions/start", {"appointmentId": str(appointment.pk), "templateId": str(template.pk)}, format="json"
     )
-    assert response.json()["data"]["techniquesUsed"] == ["EMDR"]
+    assert response.json()["data"]["techniques_used"] == ["EMDR"]
 
 
 @pytest.mark.parametrize(
@@ -381,7 +393,7 @@ def test_detail_is_audited(api, live_session):
     MoodReadingFactory(session=live_session, mood=4, recorded_at=NOW + timedelta(minutes=5))
     response = api.get(f"/api/sessions/{live_session.pk}")
     assert response.status_code == 200
-    assert response.json()["data"]["moodReadings"] == [{"mood": 4, "recordedAt": "2026-03-10T09:05:00Z"}]
+    assert response.json()["data"]["mood_readings"] == [{"mood": 4, "recorded_at": "2026-03-10T09:05:00Z"}]
     assert _audit() == [("view", "session", str(live_session.pk))]
 
 

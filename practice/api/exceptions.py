@@ -13,12 +13,12 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
-from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
 from practice.errors import DomainError, PermissionDeniedError
 
+from .case import camelize, camelize_path
 from .envelope import Envelope
 
 logger = logging.getLogger("practice.api")
@@ -28,11 +28,6 @@ class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = "payload_too_large"
     default_detail = "The request body is too large."
-
-
-def camelize_path(path: str) -> str:
-    """``goals.0.target_date`` -> ``goals.0.targetDate``."""
-    return ".".join(camelize_re.sub(underscore_to_camel, part) for part in path.split("."))
 
 
 def flatten_errors(detail: Any, prefix: str = "") -> list[dict[str, str]]:
@@ -59,9 +54,10 @@ def flatten_errors(detail: Any, prefix: str = "") -> list[dict[str, str]]:
 
 
 def error_envelope(status_code: int, code: str, message: str, errors: list | None = None, data: Any = None) -> Envelope:
+    """The error envelope. Its context ``data`` is spelt in camelCase like the envelope."""
     body = Envelope(success=False, statusCode=status_code, code=code, message=message, errors=errors or [])
     if data is not None:
-        body["data"] = data
+        body["data"] = camelize(data)
     return body
 
 

@@ -1,56 +1,10 @@
 import json
 
 import orjson
-from django.utils.encoding import force_str
-from django.utils.functional import Promise
-from djangorestframework_camel_case.util import camelize_re, underscore_to_camel
 from rest_framework.renderers import JSONRenderer
 from rest_framework.utils.encoders import JSONEncoder
 
 from .envelope import Envelope
-
-# Keys repeat on every item of every page; converting each distinct key once is most of
-# what makes rendering a list cheap. Bounded, since JSON fields may carry arbitrary keys.
-_CAMEL_KEYS: dict[str, str] = {}
-_CAMEL_KEYS_MAX = 10_000
-_SCALARS = (str, int, float, bool, type(None))
-
-
-def _camel_key(key: str) -> str:
-    try:
-        return _CAMEL_KEYS[key]
-    except KeyError:
-        camel = camelize_re.sub(underscore_to_camel, key) if "_" in key else key
-        if len(_CAMEL_KEYS) < _CAMEL_KEYS_MAX:
-            _CAMEL_KEYS[key] = camel
-        return camel
-
-
-def camelize(data):
-    """camelCase every dict key, recursively: the same output as
-    ``djangorestframework_camel_case.util.camelize`` with its default options (lazy
-    strings forced, any other iterable becomes a list), several times faster."""
-    if isinstance(data, _SCALARS):
-        return data
-    if isinstance(data, dict):
-        result = {}
-        for key, value in data.items():
-            if isinstance(key, Promise):
-                key = force_str(key)
-            result[_camel_key(key) if isinstance(key, str) else key] = (
-                value if isinstance(value, _SCALARS) else camelize(value)
-            )
-        return result
-    if isinstance(data, list | tuple):
-        return [item if isinstance(item, _SCALARS) else camelize(item) for item in data]
-    if isinstance(data, Promise):
-        return force_str(data)
-    try:
-        items = iter(data)
-    except TypeError:
-        return data
-    return [camelize(item) for item in items]
-
 
 _encoder = JSONEncoder()
 # Dates and times go through DRF's encoder (ISO 8601, "Z" for UTC, milliseconds), as do
@@ -59,7 +13,8 @@ _ORJSON_OPTIONS = orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME | or
 
 
 class EnvelopeJSONRenderer(JSONRenderer):
-    """Wraps payloads in the success envelope and camelCases every key.
+    """Wraps payloads in the success envelope. Keys are written as the serializers name
+    them (SPEC §4): nothing is renamed here.
 
     Encodes with orjson (compact, UTF-8), falling back to DRF's encoder for what orjson
     rejects (integers beyond 64 bits) and when an indented response is asked for."""
@@ -74,7 +29,6 @@ class EnvelopeJSONRenderer(JSONRenderer):
             return b""
         if not isinstance(data, Envelope):
             data = Envelope(success=True, data=data)
-        data = camelize(data)
         if self.get_indent(accepted_media_type, renderer_context or {}) is None:
             try:
                 body = orjson.dumps(data, default=_encoder.default, option=_ORJSON_OPTIONS)

@@ -6,6 +6,7 @@ from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
 
+from .case import camel_key
 from .serializers import ErrorEnvelopeSerializer
 
 _ERROR_DESCRIPTIONS = {
@@ -107,3 +108,37 @@ class EnvelopeAutoSchema(AutoSchema):
 
     def _error_component(self) -> ResolvedComponent:
         return self.resolve_serializer(ErrorEnvelopeSerializer, "response")
+
+
+def _camelize_properties(schema: dict) -> None:
+    if not isinstance(schema, dict):
+        return
+    if isinstance(schema.get("properties"), dict):
+        schema["properties"] = {camel_key(name): value for name, value in schema["properties"].items()}
+        for value in schema["properties"].values():
+            _camelize_properties(value)
+    if isinstance(schema.get("required"), list):
+        schema["required"] = [camel_key(name) for name in schema["required"]]
+    for key in ("items", "additionalProperties"):
+        _camelize_properties(schema.get(key))
+    for key in ("allOf", "anyOf", "oneOf"):
+        for sub in schema.get(key) or []:
+            _camelize_properties(sub)
+
+
+def camelize_request_bodies(result, generator, request, public):
+    """Request bodies are documented in camelCase, the spelling the frontend sends (the
+    JSON parser also accepts snake_case). Responses keep the names their serializers
+    declare (SPEC §4), so only request components (``...Request``, split from the response
+    ones) and inline request schemas are renamed."""
+    for name, schema in result.get("components", {}).get("schemas", {}).items():
+        if name.endswith("Request"):
+            _camelize_properties(schema)
+    for path in result.get("paths", {}).values():
+        for operation in path.values():
+            if not isinstance(operation, dict):
+                continue
+            for media in (operation.get("requestBody") or {}).get("content", {}).values():
+                if "$ref" not in media.get("schema", {}):
+                    _camelize_properties(media.get("schema"))
+    return result

@@ -204,7 +204,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Backend for therapy practices. Every response is an envelope: "
         "`{success, data, message?}` on success, `{success, data, pagination}` for lists and "
-        "`{success: false, statusCode, code, message, errors}` on error. Keys are camelCase."
+        "`{success: false, statusCode, code, message, errors}` on error. Entities (users, clients, "
+        "appointments, sessions, ...) are snake_case as the frontend's types declare them; the payloads of "
+        "the seed's endpoints (medical history, therapy goals, recurring series, no-show, session stats and "
+        "summary, emergency contact, session templates, preparation) are camelCase. Request bodies are "
+        "accepted in camelCase and snake_case and documented in camelCase."
     ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
@@ -215,7 +219,7 @@ SPECTACULAR_SETTINGS = {
     "SCHEMA_PATH_PREFIX": r"/api/",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "drf_spectacular.contrib.djangorestframework_camel_case.camelize_serializer_fields",
+        "practice.api.schema.camelize_request_bodies",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ClientStatusEnum": "practice.models.Client.Status",

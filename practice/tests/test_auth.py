@@ -26,7 +26,7 @@ def test_login_returns_tokens_user_and_cookie(anon_api, user):
     assert body["message"]
     assert body["accessToken"] and body["refreshToken"]
     assert body["user"]["id"] == str(user.pk)
-    assert body["user"]["firstName"] == "Lena"
+    assert body["user"]["first_name"] == "Lena"
     assert body["user"]["role"] == "therapist"
     assert body["user"]["practice"]["timezone"] == "Europe/Amsterdam"
     cookie = response.cookies["refreshToken"]
@@ -49,9 +49,9 @@ def test_access_token_authenticates_me(anon_api, user):
         "data": {
             "id": str(user.pk),
             "email": "login@test.example",
-            "firstName": "Lena",
-            "lastName": "Login",
-            "fullName": "Lena Login",
+            "first_name": "Lena",
+            "last_name": "Login",
+            "full_name": "Lena Login",
             "role": "therapist",
             "practice": {
                 "id": str(user.practice.pk),

@@ -52,7 +52,7 @@ def test_filters(api, practice, therapist):
     ClientFactory(practice=practice, therapists=[therapist], status="active", first_name="Zed")
     ClientFactory(practice=practice, therapists=[therapist], status="waitlist", first_name="Yuna")
     assert api.get("/api/clients?status=waitlist").json()["pagination"]["total"] == 1
-    assert api.get("/api/clients?search=zed").json()["data"][0]["firstName"] == "Zed"
+    assert api.get("/api/clients?search=zed").json()["data"][0]["first_name"] == "Zed"
     bad = api.get("/api/clients?status=bogus")
     assert bad.status_code == 400
     assert bad.json()["errors"][0]["field"] == "status"

@@ -90,7 +90,7 @@ def test_list_envelope_with_pagination(api, practice, therapist):
         "hasNext": True,
         "hasPrev": True,
     }
-    assert set(body["data"][0]) >= {"id", "firstName", "lastName", "profilePhotoUrl", "dateOfBirth"}
+    assert set(body["data"][0]) >= {"id", "first_name", "last_name", "profile_photo_url", "date_of_birth"}
 
 
 def test_pagination_defaults_and_cap(api, practice, therapist):

@@ -4,11 +4,33 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from practice.api.fields import StrictBooleanField, StrictCharField
-from practice.models import EmergencyContact
+from practice.api.serializers import CamelCaseFieldsMixin
+from practice.models import Client, EmergencyContact
 from practice.serializers import TherapistRefSerializer
 from scheduling.models import Appointment
 
 MAX_TEXT = 10_000
+
+#: The frontend's four appointment types (its ``Appointment.type``), from ours; the exact
+#: type stays in ``appointment_type``.
+FRONTEND_TYPES: dict[str, str] = {
+    Appointment.Type.INTAKE: "intake",
+    Appointment.Type.INDIVIDUAL: "regular",
+    Appointment.Type.RELATION: "regular",
+    Appointment.Type.GROUP: "regular",
+    Appointment.Type.FAMILY: "regular",
+    Appointment.Type.CRISIS: "emergency",
+}
+FRONTEND_TYPE_CHOICES = ["intake", "regular", "emergency", "follow_up"]
+
+
+def local_parts(appointment: Appointment) -> tuple[str, str, str]:
+    """The appointment's local date, start and end time of day in its practice's timezone
+    (``YYYY-MM-DD``, ``HH:MM:SS``), as the frontend's calendar reads them."""
+    tz = appointment.practice.tzinfo
+    start = appointment.starts_at.astimezone(tz)
+    end = appointment.ends_at.astimezone(tz)
+    return start.date().isoformat(), start.time().isoformat("seconds"), end.time().isoformat("seconds")
 
 
 class PhoneNumberTextField(serializers.CharField):
@@ -38,6 +60,8 @@ class AppointmentClientSerializer(serializers.Serializer):
     full_name = serializers.CharField(source="client.full_name", read_only=True)
     email = serializers.EmailField(source="client.email", read_only=True, allow_blank=True)
     phone = PhoneNumberTextField(source="client.phone", read_only=True, allow_blank=True, help_text="E.164, or empty.")
+    date_of_birth = serializers.DateField(source="client.date_of_birth", read_only=True, allow_null=True)
+    status = serializers.ChoiceField(source="client.status", choices=Client.Status.choices, read_only=True)
     profile_photo_url = serializers.CharField(source="client.profile_photo_url", read_only=True, allow_blank=True)
     total_sessions = serializers.IntegerField(
         source="client_total_sessions", read_only=True, help_text="The client's completed sessions."
@@ -65,10 +89,27 @@ class AppointmentPreparationSerializer(serializers.ModelSerializer):
 
 
 class AppointmentSerializer(serializers.ModelSerializer):
+    """An appointment as the frontend's ``Appointment`` type reads it: the local date and
+    times of day next to the absolute ``starts_at``/``ends_at``, and the client inline."""
+
     therapist_id = serializers.UUIDField(read_only=True)
     therapist = TherapistRefSerializer(read_only=True)
+    client_id = serializers.UUIDField(read_only=True)
     client = AppointmentClientSerializer(source="*", read_only=True)
+    client_name = serializers.CharField(source="client.full_name", read_only=True)
+    appointment_date = serializers.SerializerMethodField(help_text="Local date in the practice's timezone.")
+    start_time = serializers.SerializerMethodField(help_text="Local start time of day (HH:MM:SS).")
+    end_time = serializers.SerializerMethodField(help_text="Local end time of day (HH:MM:SS).")
+    duration = serializers.IntegerField(source="duration_minutes", read_only=True, help_text="Minutes.")
     duration_minutes = serializers.IntegerField(read_only=True)
+    type = serializers.SerializerMethodField(
+        help_text="The frontend's appointment type; `appointmentType` is the exact one."
+    )
+    preparation_notes = serializers.SerializerMethodField(
+        help_text="The therapist's preparation notes; empty for anyone else."
+    )
+    focus_areas = serializers.SerializerMethodField(help_text="The therapist's focus areas; empty for anyone else.")
+    cancelled_by = serializers.UUIDField(source="cancelled_by_id", read_only=True, allow_null=True)
     session_id = serializers.UUIDField(
         source="started_session_id",
         read_only=True,
@@ -85,10 +126,17 @@ class AppointmentSerializer(serializers.ModelSerializer):
             "id",
             "therapist_id",
             "therapist",
+            "client_id",
             "client",
+            "client_name",
+            "appointment_date",
+            "start_time",
+            "end_time",
             "starts_at",
             "ends_at",
+            "duration",
             "duration_minutes",
+            "type",
             "appointment_type",
             "mode",
             "location",
@@ -97,11 +145,40 @@ class AppointmentSerializer(serializers.ModelSerializer):
             "notes",
             "cancellation_reason",
             "cancelled_at",
+            "cancelled_by",
+            "preparation_notes",
+            "focus_areas",
             "preparation",
             "created_at",
             "updated_at",
         ]
         read_only_fields = fields
+
+    @extend_schema_field(serializers.DateField())
+    def get_appointment_date(self, appointment: Appointment) -> str:
+        return local_parts(appointment)[0]
+
+    @extend_schema_field(serializers.CharField())
+    def get_start_time(self, appointment: Appointment) -> str:
+        return local_parts(appointment)[1]
+
+    @extend_schema_field(serializers.CharField())
+    def get_end_time(self, appointment: Appointment) -> str:
+        return local_parts(appointment)[2]
+
+    @extend_schema_field(serializers.ChoiceField(choices=FRONTEND_TYPE_CHOICES))
+    def get_type(self, appointment: Appointment) -> str:
+        return FRONTEND_TYPES[appointment.appointment_type]
+
+    @extend_schema_field(serializers.CharField(allow_blank=True))
+    def get_preparation_notes(self, appointment: Appointment) -> str:
+        own = appointment.therapist_id == self.context["request"].user.pk
+        return appointment.preparation_notes if own else ""
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_focus_areas(self, appointment: Appointment) -> list[str]:
+        own = appointment.therapist_id == self.context["request"].user.pk
+        return [str(area) for area in appointment.focus_areas] if own else []
 
     @extend_schema_field(AppointmentPreparationSerializer(allow_null=True))
     def get_preparation(self, appointment: Appointment):
@@ -162,7 +239,7 @@ class AppointmentPreparationInputSerializer(serializers.Serializer):
     )
 
 
-class PreparationPreviousSessionSerializer(serializers.Serializer):
+class PreparationPreviousSessionSerializer(CamelCaseFieldsMixin, serializers.Serializer):
     """Digest of the client's previous completed session with this therapist."""
 
     id = serializers.UUIDField()
@@ -178,7 +255,7 @@ class PreparationPreviousSessionSerializer(serializers.Serializer):
         return session.started_at.astimezone(session.practice.tzinfo).date().isoformat()
 
 
-class AppointmentPreparationResultSerializer(serializers.Serializer):
+class AppointmentPreparationResultSerializer(CamelCaseFieldsMixin, serializers.Serializer):
     appointment_id = serializers.UUIDField()
     preparation_notes = serializers.CharField(allow_blank=True)
     review_previous_session = serializers.BooleanField()
@@ -210,8 +287,10 @@ def appointment_list_item(appointment: Appointment, *, actor_id) -> dict:
     therapist = appointment.therapist
     contact = getattr(client, "emergency_contact", None)
     last_session_at = appointment.client_last_session_at
+    local_date, start_time, end_time = local_parts(appointment)
+    own = appointment.therapist_id == actor_id
     preparation = None
-    if appointment.therapist_id == actor_id:
+    if own:
         preparation = {
             "preparation_notes": appointment.preparation_notes,
             "review_previous_session": appointment.review_previous_session,
@@ -227,6 +306,7 @@ def appointment_list_item(appointment: Appointment, *, actor_id) -> dict:
             "last_name": therapist.last_name,
             "full_name": therapist.full_name,
         },
+        "client_id": str(client.pk),
         "client": {
             "id": str(client.pk),
             "first_name": client.first_name,
@@ -234,6 +314,8 @@ def appointment_list_item(appointment: Appointment, *, actor_id) -> dict:
             "full_name": client.full_name,
             "email": client.email,
             "phone": _phone(client.phone),
+            "date_of_birth": client.date_of_birth.isoformat() if client.date_of_birth else None,
+            "status": client.status,
             "profile_photo_url": client.profile_photo_url,
             "total_sessions": appointment.client_total_sessions,
             "last_session_date": (
@@ -249,9 +331,15 @@ def appointment_list_item(appointment: Appointment, *, actor_id) -> dict:
                 "email": contact.email,
             },
         },
+        "client_name": client.full_name,
+        "appointment_date": local_date,
+        "start_time": start_time,
+        "end_time": end_time,
         "starts_at": _iso(appointment.starts_at),
         "ends_at": _iso(appointment.ends_at),
+        "duration": appointment.duration_minutes,
         "duration_minutes": appointment.duration_minutes,
+        "type": FRONTEND_TYPES[appointment.appointment_type],
         "appointment_type": appointment.appointment_type,
         "mode": appointment.mode,
         "location": appointment.location,
@@ -260,6 +348,9 @@ def appointment_list_item(appointment: Appointment, *, actor_id) -> dict:
         "notes": appointment.notes,
         "cancellation_reason": appointment.cancellation_reason,
         "cancelled_at": _iso(appointment.cancelled_at),
+        "cancelled_by": str(appointment.cancelled_by_id) if appointment.cancelled_by_id else None,
+        "preparation_notes": appointment.preparation_notes if own else "",
+        "focus_areas": [str(area) for area in appointment.focus_areas] if own else [],
         "preparation": preparation,
         "created_at": _iso(appointment.created_at),
         "updated_at": _iso(appointment.updated_at),

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from practice.api.fields import StrictBooleanField, StrictCharField, StrictDecimalField
+from practice.api.serializers import CamelCaseFieldsMixin
 from scheduling.models import Notification
 
 
@@ -29,12 +30,12 @@ class NoShowApplyInputSerializer(serializers.Serializer):
     )
 
 
-class NoShowAppliedBySerializer(serializers.Serializer):
+class NoShowAppliedBySerializer(CamelCaseFieldsMixin, serializers.Serializer):
     id = serializers.UUIDField()
     name = serializers.CharField(source="full_name")
 
 
-class NoShowRecordSerializer(serializers.Serializer):
+class NoShowRecordSerializer(CamelCaseFieldsMixin, serializers.Serializer):
     """A recorded no-show with its fee and the state of the client's notification."""
 
     id = serializers.UUIDField()

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from practice.api.serializers import CamelCaseFieldsMixin
 from scheduling.models import Appointment, RecurringSeries
 
 
@@ -17,7 +18,7 @@ class RecurringSeriesInputSerializer(serializers.Serializer):
     )
 
 
-class RecurringSeriesSerializer(serializers.ModelSerializer):
+class RecurringSeriesSerializer(CamelCaseFieldsMixin, serializers.ModelSerializer):
     first_appointment_id = serializers.UUIDField(read_only=True)
     therapist_id = serializers.UUIDField(read_only=True)
     client_id = serializers.UUIDField(read_only=True)
@@ -46,20 +47,20 @@ class RecurringSeriesSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class RecurringOccurrenceSerializer(serializers.ModelSerializer):
+class RecurringOccurrenceSerializer(CamelCaseFieldsMixin, serializers.ModelSerializer):
     class Meta:
         model = Appointment
         fields = ["id", "occurrence_date", "starts_at", "ends_at", "status"]
         read_only_fields = fields
 
 
-class RecurringConflictSerializer(serializers.Serializer):
+class RecurringConflictSerializer(CamelCaseFieldsMixin, serializers.Serializer):
     occurrence_date = serializers.DateField()
     starts_at = serializers.DateTimeField()
     conflicting_appointment_id = serializers.UUIDField()
 
 
-class RecurringSeriesOutcomeSerializer(serializers.Serializer):
+class RecurringSeriesOutcomeSerializer(CamelCaseFieldsMixin, serializers.Serializer):
     series = RecurringSeriesSerializer()
     occurrences = RecurringOccurrenceSerializer(many=True, help_text="The occurrences this request created.")
     conflicts = RecurringConflictSerializer(
@@ -67,6 +68,6 @@ class RecurringSeriesOutcomeSerializer(serializers.Serializer):
     )
 
 
-class RecurringSeriesStopSerializer(serializers.Serializer):
+class RecurringSeriesStopSerializer(CamelCaseFieldsMixin, serializers.Serializer):
     series = RecurringSeriesSerializer()
     cancelled_count = serializers.IntegerField(help_text="Future untouched occurrences this request cancelled.")

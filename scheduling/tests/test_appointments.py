@@ -65,42 +65,44 @@ def test_list_item_carries_the_client_details(api, therapist, client_record, app
     assert response.status_code == 200
     body = response.json()
     item = next(a for a in body["data"] if a["id"] == str(appointment.pk))
-    assert item["therapistId"] == str(therapist.pk)
+    assert item["therapist_id"] == str(therapist.pk)
     assert item["status"] == "scheduled"
-    assert item["startsAt"] == "2026-03-11T08:00:00Z"
-    assert item["durationMinutes"] == 50
-    assert item["sessionId"] is None
+    assert item["starts_at"] == "2026-03-11T08:00:00Z"
+    assert item["duration_minutes"] == 50
+    assert item["session_id"] is None
     assert item["client"] == {
         "id": str(client_record.pk),
-        "firstName": client_record.first_name,
-        "lastName": client_record.last_name,
-        "fullName": client_record.full_name,
+        "first_name": client_record.first_name,
+        "last_name": client_record.last_name,
+        "full_name": client_record.full_name,
         "email": client_record.email,
         "phone": str(client_record.phone),
-        "profilePhotoUrl": client_record.profile_photo_url,
-        "totalSessions": 2,
-        "lastSessionDate": "2026-03-03",
-        "emergencyContact": {
+        "date_of_birth": None,
+        "status": "active",
+        "profile_photo_url": client_record.profile_photo_url,
+        "total_sessions": 2,
+        "last_session_date": "2026-03-03",
+        "emergency_contact": {
             "name": "Pat Doe",
             "relationship": "partner",
             "phone": str(contact.phone),
-            "alternatePhone": "",
+            "alternate_phone": "",
             "email": contact.email,
         },
     }
     assert item["preparation"] == {
-        "preparationNotes": "",
-        "reviewPreviousSession": False,
-        "focusAreas": [],
-        "preparedAt": None,
+        "preparation_notes": "",
+        "review_previous_session": False,
+        "focus_areas": [],
+        "prepared_at": None,
     }
 
 
 def test_client_without_sessions_or_contact(api, appointment):
     item = api.get("/api/appointments").json()["data"][0]
-    assert item["client"]["totalSessions"] == 0
-    assert item["client"]["lastSessionDate"] is None
-    assert item["client"]["emergencyContact"] is None
+    assert item["client"]["total_sessions"] == 0
+    assert item["client"]["last_session_date"] is None
+    assert item["client"]["emergency_contact"] is None
 
 
 def test_therapist_sees_only_their_own_appointments(api, therapist, other_therapist, practice, appointment):
@@ -238,8 +240,8 @@ def test_therapist_books_for_themselves(api, therapist, client_record, frozen):
     assert appointment.practice_id == therapist.practice_id
     assert data["status"] == "scheduled"
     assert data["mode"] == "video"
-    assert data["startsAt"] == _iso(starts_at)
-    assert data["endsAt"] == _iso(starts_at + timedelta(minutes=50))
+    assert data["starts_at"] == _iso(starts_at)
+    assert data["ends_at"] == _iso(starts_at + timedelta(minutes=50))
     assert data["client"]["id"] == str(client_record.pk)
 
 
@@ -251,7 +253,7 @@ def test_staff_book_for_a_therapist(staff_api, other_therapist, practice, frozen
         format="json",
     )
     assert response.status_code == 201, response.json()
-    assert response.json()["data"]["therapistId"] == str(other_therapist.pk)
+    assert response.json()["data"]["therapist_id"] == str(other_therapist.pk)
 
 
 def test_staff_must_name_the_therapist(staff_api, client_record, frozen):
@@ -354,8 +356,8 @@ def test_patch_moves_and_confirms(api, appointment):
     )
     assert response.status_code == 200, response.json()
     data = response.json()["data"]
-    assert data["startsAt"] == _iso(new_start)
-    assert data["durationMinutes"] == 60
+    assert data["starts_at"] == _iso(new_start)
+    assert data["duration_minutes"] == 60
     assert data["status"] == "confirmed"
 
 
@@ -436,8 +438,8 @@ def test_cancel_frees_the_slot(api, therapist, client_record, appointment):
     assert response.status_code == 200
     data = response.json()["data"]
     assert data["status"] == "cancelled"
-    assert data["cancellationReason"] == "Client is ill"
-    assert data["cancelledAt"] == _iso(NOW)
+    assert data["cancellation_reason"] == "Client is ill"
+    assert data["cancelled_at"] == _iso(NOW)
     appointment.refresh_from_db()
     assert appointment.cancelled_by == therapist
     rebook = api.post("/api/appointments", _booking(client_record, appointment.starts_at), format="json")
@@ -521,7 +523,7 @@ def test_prepare_with_previous_session_digest(api, therapist, client_record, app
         ("view", "session", str(previous.pk)),
     ]
     detail = api.get(f"/api/appointments/{appointment.pk}").json()["data"]
-    assert detail["preparation"]["focusAreas"] == ["sleep", "work"]
+    assert detail["preparation"]["focus_areas"] == detail["focus_areas"] == ["sleep", "work"]
 
 
 def test_prepare_without_review_has_no_digest(api, appointment):
