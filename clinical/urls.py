@@ -4,10 +4,14 @@ from rest_framework.routers import SimpleRouter
 from clinical.views.records import MedicalHistoryView, TherapyGoalViewSet
 from clinical.views.sessions import SessionViewSet
 from clinical.views.templates import TherapistSessionTemplatesView
+from clinical.views.workspace import TherapistClientViewSet, TherapistSessionViewSet
 
 router = SimpleRouter(trailing_slash=False, use_regex_path=False)
 router.register("sessions", SessionViewSet, basename="session")
 router.register("clients/<uuid:client_id>/therapy-goals", TherapyGoalViewSet, basename="client-therapy-goal")
+router.register("therapist/clients", TherapistClientViewSet, basename="therapist-client")
+
+therapist_sessions = TherapistSessionViewSet.as_view({"get": "list"})
 
 urlpatterns = [
     path("clients/<uuid:client_id>/medical-history", MedicalHistoryView.as_view(), name="client-medical-history"),
@@ -16,5 +20,6 @@ urlpatterns = [
         TherapistSessionTemplatesView.as_view(),
         name="therapist-session-templates",
     ),
+    path("therapist/sessions", therapist_sessions, name="therapist-session-list"),
     *router.urls,
 ]

@@ -136,6 +136,11 @@ class Client(TimeStampedModel):
         INACTIVE = "inactive", "Inactive"
         DISCHARGED = "discharged", "Discharged"
 
+    class Urgency(models.TextChoices):
+        NORMAL = "normal", "Normal"
+        URGENT = "urgent", "Urgent"
+        EMERGENCY = "emergency", "Emergency"
+
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="clients")
     first_name = models.CharField(max_length=100)
     last_name = models.CharField(max_length=100)
@@ -144,6 +149,12 @@ class Client(TimeStampedModel):
     date_of_birth = models.DateField(null=True, blank=True)
     profile_photo_url = models.URLField(max_length=500, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
+    urgency_level = models.CharField(max_length=16, choices=Urgency.choices, default=Urgency.NORMAL)
+    help_requests = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="The client's requests for help (hulpvragen) recorded at intake, one per line.",
+    )
     therapists = models.ManyToManyField(
         User,
         related_name="assigned_clients",

@@ -153,6 +153,12 @@ MATRIX = [
         body=lambda w: {"clientMoodCurrent": 6, "progressNotes": "Calmer"}),
     Row("POST",   "/api/sessions/{active_session}/end",           401, 200, 404, 404, 404,
         body=lambda w: {"moodEnd": 7}),
+    # The therapist workspace: therapists only (staff are refused the route), their own records.
+    Row("GET",    "/api/therapist/clients",                       401, 200, 200, 403, 200,
+        record="client", seen_by=("owner",)),
+    Row("GET",    "/api/therapist/clients/{client}",              401, 200, 404, 403, 404),
+    Row("GET",    "/api/therapist/sessions",                      401, 200, 200, 403, 200,
+        record="completed_session", seen_by=("owner",)),
     # Therapists: a therapist themselves, staff every therapist of the practice.
     Row("GET",    "/api/therapists/{owner}/session-stats",        401, 200, 404, 200, 404),
     Row("GET",    "/api/therapists/{owner}/session-templates",    401, 200, 404, 200, 404),

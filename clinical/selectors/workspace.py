@@ -1,0 +1,64 @@
+"""Reads of the therapist workspace: the caller's own clients with their session figures,
+and one client's profile. Clinical figures count only the caller's own sessions (SPEC §3:
+a therapist sees their own sessions), the same visibility as the session list."""
+
+from uuid import UUID
+
+from django.db.models import Count, Exists, IntegerField, Max, Min, OuterRef, Prefetch, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from clinical.models import Session, TherapyGoal
+from practice.errors import NotFoundError
+from practice.models import Client, User
+from practice.selectors import client_clinical_queryset
+from scheduling.models import Appointment
+
+UPCOMING_STATUSES = (Appointment.Status.SCHEDULED, Appointment.Status.CONFIRMED)
+
+
+def _with_session_figures(qs: QuerySet[Client], *, actor: User) -> QuerySet[Client]:
+    """Annotate each client with the actor's completed sessions with them (count and the
+    latest start) and the next upcoming appointment with the actor: correlated subqueries,
+    so a page is one query whatever its size."""
+    completed = Session.objects.filter(
+        client_id=OuterRef("pk"), therapist_id=actor.pk, status=Session.Status.COMPLETED
+    ).order_by()
+    upcoming = Appointment.objects.filter(
+        client_id=OuterRef("pk"), therapist_id=actor.pk, status__in=UPCOMING_STATUSES, starts_at__gte=timezone.now()
+    ).order_by()
+    return qs.annotate(
+        total_sessions=Coalesce(
+            Subquery(completed.values("client_id").annotate(n=Count("id")).values("n"), output_field=IntegerField()),
+            Value(0),
+        ),
+        last_session_at=Subquery(completed.values("client_id").annotate(last=Max("started_at")).values("last")),
+        next_session_at=Subquery(upcoming.values("client_id").annotate(first=Min("starts_at")).values("first")),
+    )
+
+
+def therapist_client_list(*, actor: User) -> QuerySet[Client]:
+    """The therapist's assigned clients (staff: none), by name, with their session
+    figures and the practice (for local dates) loaded."""
+    qs = client_clinical_queryset(actor=actor).select_related("practice")
+    return _with_session_figures(qs, actor=actor).order_by("last_name", "first_name", "id")
+
+
+def therapist_client_profile_get(*, actor: User, client_id: UUID) -> Client:
+    """One assigned client for the profile page: contact, emergency contact and medical
+    history joined, active goals prefetched, session figures annotated, and whether an
+    intake has taken place. Three queries; anyone but an assigned therapist gets a 404."""
+    goals = TherapyGoal.objects.filter(status=TherapyGoal.Status.ACTIVE).order_by("created_at", "id")
+    intake_done = Appointment.objects.filter(
+        client_id=OuterRef("pk"), appointment_type=Appointment.Type.INTAKE, status=Appointment.Status.COMPLETED
+    )
+    qs = (
+        client_clinical_queryset(actor=actor)
+        .select_related("practice", "emergency_contact", "medical_history")
+        .prefetch_related(Prefetch("therapy_goals", queryset=goals, to_attr="active_goals"))
+        .annotate(intake_completed=Exists(intake_done))
+    )
+    client = _with_session_figures(qs, actor=actor).filter(pk=client_id).first()
+    if client is None:
+        raise NotFoundError(message="Client not found.")
+    return client

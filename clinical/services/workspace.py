@@ -1,0 +1,24 @@
+"""Audited reads of the therapist workspace."""
+
+from uuid import UUID
+
+from practice.models import Client, User
+from practice.services.audit import AuditTarget, audit_record_view
+
+from ..selectors.workspace import therapist_client_profile_get
+
+
+def therapist_client_profile_record_view(*, actor: User, client_id: UUID, ip_address: str | None = None) -> Client:
+    """The client profile page (assigned therapists only). It shows the client's medical
+    history and active therapy goals, so both reads are audited, in one insert."""
+    client = therapist_client_profile_get(actor=actor, client_id=client_id)
+    history = getattr(client, "medical_history", None)
+    audit_record_view(
+        actor=actor,
+        targets=[
+            AuditTarget("medical_history", history.pk if history else client.pk, client.pk),
+            AuditTarget("therapy_goal_list", client.pk, client.pk),
+        ],
+        ip_address=ip_address,
+    )
+    return client
