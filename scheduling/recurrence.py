@@ -60,6 +60,13 @@ def local_to_utc(day: date, wall_time: time, tz: ZoneInfo) -> datetime:
     return datetime.combine(day, wall_time, tzinfo=tz).astimezone(UTC)
 
 
+def local_wall_time_exists(day: date, wall_time: time, tz: ZoneInfo) -> bool:
+    """False for a wall-clock time inside a spring-forward gap (02:30 on the night the
+    clocks go from 02:00 to 03:00), which no clock in the timezone ever shows."""
+    local = datetime.combine(day, wall_time, tzinfo=tz)
+    return local.astimezone(UTC).astimezone(tz).replace(tzinfo=None) == local.replace(tzinfo=None)
+
+
 def series_occurrences(
     *,
     pattern: str,

@@ -72,6 +72,7 @@ RULES_BEYOND_THE_SCHEMA = {
     "POST /api/clients/{client_id}/therapy-goals": "a new goal's target date is not in the past",
     "PATCH /api/clients/{client_id}/therapy-goals/{id}": "at least one field",
     "GET /api/sessions": "dates between 1900 and 2999, startDate not after endDate",
+    "POST /api/therapist/appointments": "endTime after startTime, a wall-clock time that exists that day",
     "GET /api/therapist/sessions": "dates between 1900 and 2999, startDate not after endDate",
     "PUT /api/sessions/{id}/progress": "at least one field",
     "GET /api/therapists/{id}/session-stats": "dates between 1900 and 2999, startDate not after endDate",

@@ -77,6 +77,16 @@ def _new_appointment(world: World) -> dict[str, Any]:
     }
 
 
+def _booking_form(world: World) -> dict[str, Any]:
+    day = timezone.localdate() + timedelta(days=12)
+    return {
+        "clientId": str(world.client.pk),
+        "appointmentDate": day.isoformat(),
+        "startTime": "11:00",
+        "endTime": "11:50",
+    }
+
+
 def _moved_appointment(world: World) -> dict[str, Any]:
     body = _new_appointment(world)
     return {"startsAt": body["startsAt"], "endsAt": body["endsAt"], "appointmentType": "individual", "mode": "video"}
@@ -159,6 +169,8 @@ MATRIX = [
     Row("GET",    "/api/therapist/clients/{client}",              401, 200, 404, 403, 404),
     Row("GET",    "/api/therapist/sessions",                      401, 200, 200, 403, 200,
         record="completed_session", seen_by=("owner",)),
+    # A client not assigned to the caller is a validation error on the body.
+    Row("POST",   "/api/therapist/appointments",                  401, 201, 400, 403, 400, body=_booking_form),
     # Therapists: a therapist themselves, staff every therapist of the practice.
     Row("GET",    "/api/therapists/{owner}/session-stats",        401, 200, 404, 200, 404),
     Row("GET",    "/api/therapists/{owner}/session-templates",    401, 200, 404, 200, 404),

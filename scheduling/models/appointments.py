@@ -18,6 +18,8 @@ class Appointment(TimeStampedModel):
         GROUP = "group", "Group"
         FAMILY = "family", "Family"
         CRISIS = "crisis", "Crisis"
+        FOLLOW_UP = "follow_up", "Follow-up"
+        ASSESSMENT = "assessment", "Assessment"
 
     class Mode(models.TextChoices):
         IN_PERSON = "in_person", "In person"

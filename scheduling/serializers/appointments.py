@@ -20,6 +20,8 @@ FRONTEND_TYPES: dict[str, str] = {
     Appointment.Type.GROUP: "regular",
     Appointment.Type.FAMILY: "regular",
     Appointment.Type.CRISIS: "emergency",
+    Appointment.Type.FOLLOW_UP: "follow_up",
+    Appointment.Type.ASSESSMENT: "intake",
 }
 FRONTEND_TYPE_CHOICES = ["intake", "regular", "emergency", "follow_up"]
 
