@@ -11,7 +11,7 @@ from . import selectors
 from .api.envelope import Envelope, envelope
 from .api.request import client_ip
 from .api.serializers import ErrorEnvelopeSerializer, MessageSerializer
-from .errors import AuthenticationError
+from .errors import AuthenticationError, ErrorCode
 from .filters import ClientFilter
 from .models import AuditEvent, Client
 from .serializers import (
@@ -60,7 +60,9 @@ def _refresh_token_from(request, serializer) -> str:
     if not token:
         # No credentials at all is a 401, as for a missing access token.
         message = "A refresh token is required (body or cookie)."
-        raise AuthenticationError("not_authenticated", message, errors=[{"field": "refreshToken", "message": message}])
+        raise AuthenticationError(
+            ErrorCode.NOT_AUTHENTICATED, message, errors=[{"field": "refreshToken", "message": message}]
+        )
     return token
 
 

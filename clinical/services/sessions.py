@@ -7,6 +7,7 @@ from uuid import UUID
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from clinical.errors import ClinicalError
 from clinical.models import MoodReading, Session, SessionTemplate
 from clinical.selectors.sessions import session_get
 from clinical.selectors.templates import session_template_usable_queryset
@@ -47,7 +48,7 @@ def _validate(session: Session) -> None:
 
 def _not_in_progress(session: Session) -> ConflictError:
     return ConflictError(
-        "session_not_in_progress",
+        ClinicalError.SESSION_NOT_IN_PROGRESS,
         "This session has ended; it can no longer change.",
         data={"session_id": str(session.pk), "status": session.status},
     )
@@ -83,13 +84,13 @@ def session_start(
     existing = Session.objects.filter(appointment=appointment).values_list("pk", flat=True).first()
     if existing is not None:
         raise ConflictError(
-            "session_already_started",
+            ClinicalError.SESSION_ALREADY_STARTED,
             "A session was already started for this appointment.",
             data={"session_id": str(existing), "appointment_id": str(appointment.pk)},
         )
     appointment_transition_check(appointment=appointment, to_status=Appointment.Status.IN_PROGRESS)
     if not client_clinical_queryset(actor=actor).filter(pk=appointment.client_id).exists():
-        raise PermissionDeniedError("client_not_assigned", "The client is no longer assigned to you.")
+        raise PermissionDeniedError(ClinicalError.CLIENT_NOT_ASSIGNED, "The client is no longer assigned to you.")
     template = _usable_template(actor=actor, template_id=template_id) if template_id else None
     session = Session(
         practice_id=appointment.practice_id,
@@ -111,7 +112,9 @@ def session_start(
             session.save()
     except IntegrityError as exc:
         # A concurrent start of the same appointment won the one-to-one rule.
-        raise ConflictError("session_already_started", "A session was already started for this appointment.") from exc
+        raise ConflictError(
+            ClinicalError.SESSION_ALREADY_STARTED, "A session was already started for this appointment."
+        ) from exc
     appointment.status = Appointment.Status.IN_PROGRESS
     appointment.save(update_fields=["status", "updated_at"])
     audit_log(

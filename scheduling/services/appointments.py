@@ -14,6 +14,7 @@ from practice.errors import ConflictError, NotFoundError, ValidationFailed
 from practice.models import AuditEvent, Client, User
 from practice.selectors import client_visible_queryset
 from practice.services.audit import AuditTarget, audit_log
+from scheduling.errors import SchedulingError
 from scheduling.models import Appointment
 from scheduling.selectors.appointments import appointment_get, appointment_overlaps
 
@@ -44,11 +45,11 @@ _CONSTRAINT = "appointment_therapist_no_overlap"
 
 
 def appointment_transition_check(*, appointment: Appointment, to_status: str) -> None:
-    """Raise ``ConflictError("invalid_status_transition")`` unless the state machine allows
-    the appointment to move to ``to_status``."""
+    """Raise ``ConflictError(SchedulingError.INVALID_STATUS_TRANSITION)`` unless the state
+    machine allows the appointment to move to ``to_status``."""
     if to_status == appointment.status or to_status not in TRANSITIONS[appointment.status]:
         raise ConflictError(
-            "invalid_status_transition",
+            SchedulingError.INVALID_STATUS_TRANSITION,
             f"An appointment that is {Status(appointment.status).label.lower()} cannot become "
             f"{Status(to_status).label.lower()}.",
             data={"appointment_id": str(appointment.pk), "status": appointment.status, "requested_status": to_status},
@@ -71,7 +72,7 @@ def _overlap_error(clash: Appointment | None) -> ConflictError:
             f"The therapist already has an appointment from {data['conflicting_appointment']['starts_at']} "
             f"to {data['conflicting_appointment']['ends_at']}."
         )
-    return ConflictError("appointment_overlap", message, data=data)
+    return ConflictError(SchedulingError.APPOINTMENT_OVERLAP, message, data=data)
 
 
 def _is_overlap_violation(exc: IntegrityError) -> bool:
@@ -194,7 +195,7 @@ def appointment_update(*, actor: User, appointment_id: UUID, changes: dict[str, 
         raise ValueError(f"Not updatable: {sorted(unknown)}")
     if appointment.status not in EDITABLE_STATUSES:
         raise ConflictError(
-            "appointment_not_editable",
+            SchedulingError.APPOINTMENT_NOT_EDITABLE,
             f"A {Status(appointment.status).label.lower()} appointment can no longer be changed.",
             data={"appointment_id": str(appointment.pk), "status": appointment.status},
         )
@@ -252,7 +253,7 @@ def appointment_prepare(
     now = timezone.now()
     if appointment.status not in EDITABLE_STATUSES or appointment.starts_at <= now:
         raise ConflictError(
-            "appointment_not_upcoming",
+            SchedulingError.APPOINTMENT_NOT_UPCOMING,
             "Preparation notes can only be written for an upcoming appointment.",
             data={"appointment_id": str(appointment.pk), "status": appointment.status},
         )

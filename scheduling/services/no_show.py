@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from practice.errors import ConflictError, ValidationFailed
 from practice.models import AuditEvent, User
 from practice.services.audit import AuditTarget, audit_log
+from scheduling.errors import SchedulingError
 from scheduling.models import Appointment, NoShowPolicy, NoShowRecord, Notification
 from scheduling.models.no_show import DEFAULT_EMAIL_BODY, DEFAULT_EMAIL_SUBJECT, fill_placeholders
 from scheduling.selectors.appointments import appointment_get
@@ -38,7 +39,7 @@ RELATED_FIELDS = ["id", "appointment", "practice", "client", "policy", "applied_
 def _already_applied(record: NoShowRecord) -> ConflictError:
     # The error carries the existing record exactly as the endpoint's payload shows it.
     return ConflictError(
-        "no_show_already_applied",
+        SchedulingError.NO_SHOW_ALREADY_APPLIED,
         "A no-show has already been recorded for this appointment.",
         data=NoShowRecordSerializer(record).data,
     )
@@ -118,7 +119,7 @@ def appointment_mark_no_show(
         raise _already_applied(existing)
     if not _may_become_no_show(appointment.status):
         raise ConflictError(
-            "no_show_not_allowed",
+            SchedulingError.NO_SHOW_NOT_ALLOWED,
             f"A {appointment.get_status_display().lower()} appointment cannot be marked as a no-show.",
         )
     policy = no_show_policy_active(practice=appointment.practice)
@@ -126,7 +127,7 @@ def appointment_mark_no_show(
     grace = timedelta(minutes=policy.grace_minutes if policy else 0)
     if now < appointment.starts_at + grace:
         raise ConflictError(
-            "no_show_too_early",
+            SchedulingError.NO_SHOW_TOO_EARLY,
             f"A no-show can be recorded from {grace.total_seconds() // 60:.0f} minute(s) after the start.",
         )
     fee = _fee_for(apply_fee=apply_fee, fee_amount=fee_amount, policy=policy)

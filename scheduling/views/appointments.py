@@ -5,6 +5,7 @@ from rest_framework.response import Response
 
 from practice.api.request import client_ip
 from practice.api.serializers import ErrorEnvelopeSerializer
+from scheduling.errors import SchedulingError
 from scheduling.filters import AppointmentFilter
 from scheduling.models import Appointment
 from scheduling.selectors.appointments import appointment_list
@@ -45,7 +46,7 @@ CONFLICT = OpenApiResponse(ErrorEnvelopeSerializer, description="Conflicts with 
             "Book an appointment (status scheduled). Therapists book for themselves, staff for "
             "any therapist of the practice; the client must be assigned to the therapist. "
             "Overlapping another non-cancelled appointment of the therapist is a 409 "
-            "`appointment_overlap` whose `data.conflictingAppointment` names the clash."
+            f"`{SchedulingError.APPOINTMENT_OVERLAP}` whose `data.conflictingAppointment` names the clash."
         ),
     ),
     update=extend_schema(
@@ -53,9 +54,9 @@ CONFLICT = OpenApiResponse(ErrorEnvelopeSerializer, description="Conflicts with 
         request=AppointmentUpdateInputSerializer,
         responses={200: AppointmentSerializer, 409: CONFLICT},
         description=(
-            "Change a scheduled or confirmed appointment (else 409 `appointment_not_editable`). "
-            "A new time must not overlap (409 `appointment_overlap`); status may move between "
-            "scheduled and confirmed (409 `invalid_status_transition` otherwise)."
+            f"Change a scheduled or confirmed appointment (else 409 `{SchedulingError.APPOINTMENT_NOT_EDITABLE}`). "
+            f"A new time must not overlap (409 `{SchedulingError.APPOINTMENT_OVERLAP}`); status may move between "
+            f"scheduled and confirmed (409 `{SchedulingError.INVALID_STATUS_TRANSITION}` otherwise)."
         ),
     ),
     partial_update=extend_schema(
@@ -109,7 +110,7 @@ class AppointmentViewSet(
         responses={200: AppointmentSerializer, 409: CONFLICT},
         description=(
             "Cancel a scheduled or confirmed appointment with a reason (required). Anything else "
-            "is a 409 `invalid_status_transition`. The slot becomes free again."
+            f"is a 409 `{SchedulingError.INVALID_STATUS_TRANSITION}`. The slot becomes free again."
         ),
     )
     @action(detail=True, methods=["post"])
@@ -125,7 +126,7 @@ class AppointmentViewSet(
         responses={200: AppointmentPreparationResultSerializer, 409: CONFLICT},
         description=(
             "The therapist's preparation notes for an upcoming appointment (scheduled or "
-            "confirmed, not yet started; else 409 `appointment_not_upcoming`). Only the "
+            f"confirmed, not yet started; else 409 `{SchedulingError.APPOINTMENT_NOT_UPCOMING}`). Only the "
             "appointment's therapist: anyone else, staff included, gets a 404. With "
             "`reviewPreviousSession` the payload adds a digest of the client's previous "
             "completed session."
