@@ -247,9 +247,8 @@ def appointment_prepare(
     ``appointment_not_upcoming``)."""
     if not actor.is_therapist:
         raise NotFoundError(message="Appointment not found.")
+    # A therapist sees only their own appointments, so this is the appointment's therapist.
     appointment = appointment_get(actor=actor, appointment_id=appointment_id, for_update=True)
-    if appointment.therapist_id != actor.pk:
-        raise NotFoundError(message="Appointment not found.")
     now = timezone.now()
     if appointment.status not in EDITABLE_STATUSES or appointment.starts_at <= now:
         raise ConflictError(
