@@ -14,7 +14,7 @@ from clinical.selectors.templates import session_template_usable_queryset
 from practice.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from practice.models import AuditEvent, User
 from practice.selectors import client_clinical_queryset
-from practice.services.audit import AuditTarget, audit_log
+from practice.services.audit import AuditTarget, audit_log, audit_record_view
 from scheduling.models import Appointment
 from scheduling.selectors.appointments import appointment_get
 from scheduling.services.appointments import appointment_transition_check
@@ -208,10 +208,10 @@ def session_end(
 
 
 def session_record_views(*, actor: User, sessions: Iterable[Session], ip_address: str | None = None) -> None:
-    """Audit that the actor read these sessions: one entry each, in one bulk insert."""
-    audit_log(
+    """Audit that the actor read these sessions (the page the view shows, read through
+    ``clinical.selectors.sessions``): one entry each, in one bulk insert."""
+    audit_record_view(
         actor=actor,
-        action=AuditEvent.Action.VIEW,
         targets=[AuditTarget(RECORD_TYPE, session.pk, session.client_id) for session in sessions],
         ip_address=ip_address,
     )

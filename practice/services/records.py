@@ -7,17 +7,26 @@ from uuid import UUID
 from django.db import IntegrityError, models, transaction
 
 from practice.models import AuditEvent, Client, EmergencyContact, User
-from practice.selectors import client_get
-from practice.services.audit import AuditTarget, audit_log
+from practice.selectors import client_get, emergency_contact_get
+from practice.services.audit import AuditTarget, audit_log, audit_record_view
 
 EMERGENCY_CONTACT = "emergency_contact"
 EMERGENCY_CONTACT_FIELDS = ("name", "relationship", "phone", "alternate_phone", "email")
 
 
-def emergency_contact_audit_target(*, client: Client, contact: EmergencyContact | None) -> AuditTarget:
-    """A client without a contact yet is still a read of their record: the entry then
-    names the client as the record."""
-    return AuditTarget(EMERGENCY_CONTACT, contact.pk if contact else client.pk, client.pk)
+def emergency_contact_record_view(
+    *, actor: User, client_id: UUID, ip_address: str | None = None
+) -> EmergencyContact | None:
+    """Read the client's emergency contact (staff, or an assigned therapist), or ``None``
+    when none is recorded, and audit the read. A client without a contact yet is still a
+    read of their record: the entry then names the client as the record."""
+    client, contact = emergency_contact_get(actor=actor, client_id=client_id)
+    audit_record_view(
+        actor=actor,
+        targets=[AuditTarget(EMERGENCY_CONTACT, contact.pk if contact else client.pk, client.pk)],
+        ip_address=ip_address,
+    )
+    return contact
 
 
 def client_record_write(
