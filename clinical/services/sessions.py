@@ -17,7 +17,7 @@ from practice.selectors import client_clinical_queryset
 from practice.services.audit import AuditTarget, audit_log, audit_record_view
 from scheduling.models import Appointment
 from scheduling.selectors.appointments import appointment_get
-from scheduling.services.appointments import appointment_transition_check
+from scheduling.services.appointments import appointment_set_status, appointment_transition_check
 
 RECORD_TYPE = "session"
 
@@ -115,8 +115,7 @@ def session_start(
         raise ConflictError(
             ClinicalError.SESSION_ALREADY_STARTED, "A session was already started for this appointment."
         ) from exc
-    appointment.status = Appointment.Status.IN_PROGRESS
-    appointment.save(update_fields=["status", "updated_at"])
+    appointment_set_status(appointment=appointment, to_status=Appointment.Status.IN_PROGRESS)
     audit_log(
         actor=actor,
         action=AuditEvent.Action.CREATE,
@@ -194,10 +193,8 @@ def session_end(
     _validate(session)
     session.save(update_fields=[*changed, "updated_at"])
     if session.appointment_id is not None:
-        appointment = Appointment.objects.select_for_update().get(pk=session.appointment_id)
-        appointment_transition_check(appointment=appointment, to_status=Appointment.Status.COMPLETED)
-        appointment.status = Appointment.Status.COMPLETED
-        appointment.save(update_fields=["status", "updated_at"])
+        appointment = appointment_get(actor=actor, appointment_id=session.appointment_id, for_update=True)
+        appointment_set_status(appointment=appointment, to_status=Appointment.Status.COMPLETED)
     audit_log(
         actor=actor,
         action=AuditEvent.Action.UPDATE,

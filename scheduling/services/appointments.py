@@ -1,6 +1,8 @@
 """Writes of appointments: booking, changing, cancelling, preparing, and the status
-state machine every status change goes through."""
+state machine every status change goes through. Other apps change an appointment's status
+only through ``appointment_set_status``; only this module reads ``TRANSITIONS``."""
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -21,7 +23,8 @@ from scheduling.selectors.appointments import appointment_get, appointment_overl
 Status = Appointment.Status
 
 #: Which status may follow which. Cancelling, starting and ending a session and recording
-#: a no-show each have their own action; all of them are checked against this table.
+#: a no-show each have their own action; all of them are checked against this table
+#: (``appointment_set_status``).
 TRANSITIONS: dict[str, frozenset[str]] = {
     Status.SCHEDULED: frozenset({Status.CONFIRMED, Status.IN_PROGRESS, Status.CANCELLED, Status.NO_SHOW}),
     Status.CONFIRMED: frozenset({Status.SCHEDULED, Status.IN_PROGRESS, Status.CANCELLED, Status.NO_SHOW}),
@@ -44,16 +47,37 @@ UPDATABLE_FIELDS = ("starts_at", "ends_at", "appointment_type", "mode", "locatio
 _CONSTRAINT = "appointment_therapist_no_overlap"
 
 
+def appointment_status_allows(*, status: str, to_status: str) -> bool:
+    """Whether the state machine lets an appointment in ``status`` become ``to_status``."""
+    return to_status != status and to_status in TRANSITIONS[status]
+
+
 def appointment_transition_check(*, appointment: Appointment, to_status: str) -> None:
     """Raise ``ConflictError(SchedulingError.INVALID_STATUS_TRANSITION)`` unless the state
     machine allows the appointment to move to ``to_status``."""
-    if to_status == appointment.status or to_status not in TRANSITIONS[appointment.status]:
+    if not appointment_status_allows(status=appointment.status, to_status=to_status):
         raise ConflictError(
             SchedulingError.INVALID_STATUS_TRANSITION,
             f"An appointment that is {Status(appointment.status).label.lower()} cannot become "
             f"{Status(to_status).label.lower()}.",
             data={"appointment_id": str(appointment.pk), "status": appointment.status, "requested_status": to_status},
         )
+
+
+def appointment_set_status(
+    *, appointment: Appointment, to_status: str, changes: Mapping[str, Any] | None = None
+) -> Appointment:
+    """Move an appointment the caller has locked (``appointment_get(for_update=True)``) to
+    ``to_status``, with the fields in ``changes`` that go with it (a cancellation's reason):
+    the one way a status changes outside a booking edit. 409
+    ``invalid_status_transition`` unless the state machine allows it."""
+    appointment_transition_check(appointment=appointment, to_status=to_status)
+    changes = dict(changes or {})
+    for name, value in changes.items():
+        setattr(appointment, name, value)
+    appointment.status = to_status
+    appointment.save(update_fields=["status", *changes, "updated_at"])
+    return appointment
 
 
 def _overlap_error(clash: Appointment | None) -> ConflictError:
@@ -219,13 +243,11 @@ def appointment_cancel(*, actor: User, appointment_id: UUID, reason: str) -> App
     if not reason:
         raise ValidationFailed.for_field("reason", "A reason is required.")
     appointment = appointment_get(actor=actor, appointment_id=appointment_id, for_update=True)
-    appointment_transition_check(appointment=appointment, to_status=Status.CANCELLED)
-    appointment.status = Status.CANCELLED
-    appointment.cancellation_reason = reason
-    appointment.cancelled_at = timezone.now()
-    appointment.cancelled_by = actor
-    appointment.save(update_fields=["status", "cancellation_reason", "cancelled_at", "cancelled_by", "updated_at"])
-    return appointment
+    return appointment_set_status(
+        appointment=appointment,
+        to_status=Status.CANCELLED,
+        changes={"cancellation_reason": reason, "cancelled_at": timezone.now(), "cancelled_by": actor},
+    )
 
 
 @transaction.atomic

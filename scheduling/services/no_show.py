@@ -20,16 +20,16 @@ from scheduling.selectors.no_show import (
     no_show_record_for_appointment,
 )
 from scheduling.serializers.no_show import NoShowRecordSerializer
-from scheduling.services.appointments import TRANSITIONS
+from scheduling.services.appointments import appointment_set_status, appointment_status_allows
 from scheduling.services.notifications import notification_queue_email
 
 
-#: Statuses from which an appointment can become a no-show. ``no_show`` itself is allowed
-#: for one marked so without a record (for example by hand in the admin).
 def _may_become_no_show(status: str) -> bool:
     # The appointment state machine decides; an appointment already set to no-show
     # without a record (through the admin) may still get its record.
-    return status == Appointment.Status.NO_SHOW or Appointment.Status.NO_SHOW in TRANSITIONS[status]
+    return status == Appointment.Status.NO_SHOW or appointment_status_allows(
+        status=status, to_status=Appointment.Status.NO_SHOW
+    )
 
 
 #: Set from rows read in the same transaction, so not looked up again by ``full_clean``.
@@ -161,8 +161,8 @@ def appointment_mark_no_show(
             raise
         raise _already_applied(existing) from None
 
-    appointment.status = Appointment.Status.NO_SHOW
-    appointment.save(update_fields=["status", "updated_at"])
+    if appointment.status != Appointment.Status.NO_SHOW:
+        appointment_set_status(appointment=appointment, to_status=Appointment.Status.NO_SHOW)
     audit_log(
         actor=actor,
         action=AuditEvent.Action.CREATE,
