@@ -10,8 +10,6 @@ from uuid import UUID
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clinical.models import Session
-from clinical.selectors.sessions import session_previous_completed
 from practice.errors import ConflictError, NotFoundError, ValidationFailed
 from practice.models import AuditEvent, Client, User
 from practice.selectors import client_visible_queryset
@@ -259,10 +257,10 @@ def appointment_prepare(
     review_previous_session: bool,
     focus_areas: list[str],
     ip_address: str | None = None,
-) -> tuple[Appointment, Session | None]:
-    """Write the therapist's preparation notes for an upcoming appointment; with
-    ``review_previous_session`` also return the client's previous completed session with
-    this therapist (a clinical read, audited).
+) -> Appointment:
+    """Write the therapist's preparation notes for an upcoming appointment (the digest of
+    the previous session that ``review_previous_session`` asks for is clinical's read:
+    ``clinical.services.preparation``).
 
     Only the appointment's own therapist prepares it (anyone else: 404, staff included);
     only while it is scheduled or confirmed and has not started (409
@@ -299,16 +297,4 @@ def appointment_prepare(
         ],
         ip_address=ip_address,
     )
-    previous = None
-    if review_previous_session:
-        previous = session_previous_completed(
-            actor=actor, client_id=appointment.client_id, before=appointment.starts_at
-        )
-        if previous is not None:
-            audit_log(
-                actor=actor,
-                action=AuditEvent.Action.VIEW,
-                targets=[AuditTarget("session", previous.pk, previous.client_id)],
-                ip_address=ip_address,
-            )
-    return appointment, previous
+    return appointment

@@ -3,7 +3,6 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from practice.api.request import client_ip
 from practice.api.serializers import ErrorEnvelopeSerializer
 from scheduling.errors import SchedulingError
 from scheduling.filters import AppointmentFilter
@@ -12,8 +11,6 @@ from scheduling.selectors.appointments import appointment_list
 from scheduling.serializers.appointments import (
     AppointmentCancelInputSerializer,
     AppointmentCreateInputSerializer,
-    AppointmentPreparationInputSerializer,
-    AppointmentPreparationResultSerializer,
     AppointmentSerializer,
     AppointmentUpdateInputSerializer,
     appointment_list_item,
@@ -21,7 +18,6 @@ from scheduling.serializers.appointments import (
 from scheduling.services.appointments import (
     appointment_cancel,
     appointment_create,
-    appointment_prepare,
     appointment_update,
 )
 
@@ -119,32 +115,3 @@ class AppointmentViewSet(
         serializer.is_valid(raise_exception=True)
         appointment = appointment_cancel(actor=request.user, appointment_id=pk, **serializer.validated_data)
         return Response(self._payload(appointment))
-
-    @extend_schema(
-        operation_id="appointments_preparation",
-        request=AppointmentPreparationInputSerializer,
-        responses={200: AppointmentPreparationResultSerializer, 409: CONFLICT},
-        description=(
-            "The therapist's preparation notes for an upcoming appointment (scheduled or "
-            f"confirmed, not yet started; else 409 `{SchedulingError.APPOINTMENT_NOT_UPCOMING}`). Only the "
-            "appointment's therapist: anyone else, staff included, gets a 404. With "
-            "`reviewPreviousSession` the payload adds a digest of the client's previous "
-            "completed session."
-        ),
-    )
-    @action(detail=True, methods=["put"], filterset_class=None, pagination_class=None)
-    def preparation(self, request, pk=None):
-        serializer = AppointmentPreparationInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        appointment, previous = appointment_prepare(
-            actor=request.user, appointment_id=pk, ip_address=client_ip(request), **serializer.validated_data
-        )
-        result = {
-            "appointment_id": appointment.pk,
-            "preparation_notes": appointment.preparation_notes,
-            "review_previous_session": appointment.review_previous_session,
-            "focus_areas": appointment.focus_areas,
-            "prepared_at": appointment.prepared_at,
-            "previous_session": previous,
-        }
-        return Response(AppointmentPreparationResultSerializer(result).data)
