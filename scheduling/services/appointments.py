@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from practice.errors import ConflictError, NotFoundError, ValidationFailed
+from practice.formats import utc_iso
 from practice.models import AuditEvent, Client, User
 from practice.selectors import client_visible_queryset
 from practice.services.audit import AuditTarget, audit_log
@@ -85,8 +86,8 @@ def _overlap_error(clash: Appointment | None) -> ConflictError:
         data = {
             "conflicting_appointment": {
                 "id": str(clash.pk),
-                "starts_at": clash.starts_at.isoformat().replace("+00:00", "Z"),
-                "ends_at": clash.ends_at.isoformat().replace("+00:00", "Z"),
+                "starts_at": utc_iso(clash.starts_at),
+                "ends_at": utc_iso(clash.ends_at),
                 "status": clash.status,
             }
         }

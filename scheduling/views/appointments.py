@@ -79,7 +79,7 @@ class AppointmentViewSet(
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response([appointment_list_item(item, actor_id=request.user.pk) for item in page])
+        return self.get_paginated_response([appointment_list_item(item) for item in page])
 
     def _payload(self, appointment: Appointment) -> dict:
         # Read back through the list selector so the payload carries the same client details.
