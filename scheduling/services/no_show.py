@@ -11,7 +11,7 @@ from django.utils import formats, timezone
 from practice.errors import ConflictError, ValidationFailed
 from practice.models import AuditEvent, User
 from practice.services.audit import AuditTarget, audit_log
-from scheduling.errors import SchedulingError
+from scheduling.errors import NoShowAlreadyAppliedError, SchedulingError
 from scheduling.models import Appointment, NoShowPolicy, NoShowRecord, Notification
 from scheduling.models.no_show import DEFAULT_EMAIL_BODY, DEFAULT_EMAIL_SUBJECT, fill_placeholders
 from scheduling.selectors.appointments import appointment_get
@@ -19,7 +19,6 @@ from scheduling.selectors.no_show import (
     no_show_policy_active,
     no_show_record_for_appointment,
 )
-from scheduling.serializers.no_show import NoShowRecordSerializer
 from scheduling.services.appointments import appointment_set_status, appointment_status_allows
 from scheduling.services.notifications import notification_queue_email
 
@@ -34,15 +33,6 @@ def _may_become_no_show(status: str) -> bool:
 
 #: Set from rows read in the same transaction, so not looked up again by ``full_clean``.
 RELATED_FIELDS = ["id", "appointment", "practice", "client", "policy", "applied_by"]
-
-
-def _already_applied(record: NoShowRecord) -> ConflictError:
-    # The error carries the existing record exactly as the endpoint's payload shows it.
-    return ConflictError(
-        SchedulingError.NO_SHOW_ALREADY_APPLIED,
-        "A no-show has already been recorded for this appointment.",
-        data=NoShowRecordSerializer(record).data,
-    )
 
 
 def _fee_for(*, apply_fee: bool, fee_amount: Decimal | None, policy: NoShowPolicy | None) -> Decimal | None:
@@ -116,7 +106,7 @@ def appointment_mark_no_show(
     appointment = appointment_get(actor=actor, appointment_id=appointment_id, for_update=True)
     existing = no_show_record_for_appointment(appointment=appointment)
     if existing is not None:
-        raise _already_applied(existing)
+        raise NoShowAlreadyAppliedError(existing)
     if not _may_become_no_show(appointment.status):
         raise ConflictError(
             SchedulingError.NO_SHOW_NOT_ALLOWED,
@@ -159,7 +149,7 @@ def appointment_mark_no_show(
         existing = no_show_record_for_appointment(appointment=appointment)
         if existing is None:
             raise
-        raise _already_applied(existing) from None
+        raise NoShowAlreadyAppliedError(existing) from None
 
     if appointment.status != Appointment.Status.NO_SHOW:
         appointment_set_status(appointment=appointment, to_status=Appointment.Status.NO_SHOW)

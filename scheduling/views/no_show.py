@@ -6,7 +6,7 @@ from rest_framework.views import APIView
 from practice.api.envelope import envelope
 from practice.api.request import client_ip
 from practice.api.serializers import ErrorEnvelopeSerializer
-from scheduling.errors import SchedulingError
+from scheduling.errors import NoShowAlreadyAppliedError, SchedulingError
 from scheduling.serializers.no_show import NoShowApplyInputSerializer, NoShowRecordSerializer
 from scheduling.services.no_show import appointment_mark_no_show
 
@@ -46,9 +46,13 @@ class AppointmentNoShowView(APIView):
     def post(self, request, pk):
         serializer = NoShowApplyInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        record = appointment_mark_no_show(
-            actor=request.user, appointment_id=pk, ip_address=client_ip(request), **serializer.validated_data
-        )
+        try:
+            record = appointment_mark_no_show(
+                actor=request.user, appointment_id=pk, ip_address=client_ip(request), **serializer.validated_data
+            )
+        except NoShowAlreadyAppliedError as exc:
+            exc.data = NoShowRecordSerializer(exc.record).data
+            raise
         return Response(
             envelope(NoShowRecordSerializer(record).data, message="No-show recorded."), status=status.HTTP_201_CREATED
         )
