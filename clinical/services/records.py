@@ -17,6 +17,7 @@ from practice.errors import NotFoundError, ValidationFailed
 from practice.models import AuditEvent, Client, User
 from practice.selectors import client_get
 from practice.services.audit import AuditTarget, audit_log, audit_record_view
+from practice.services.common import model_update
 from practice.services.records import client_record_write
 
 from ..models import MedicalHistory, TherapyGoal
@@ -63,10 +64,6 @@ def therapy_goal_list_record_view(
         actor=actor, targets=[AuditTarget(THERAPY_GOAL_LIST, client.pk, client.pk)], ip_address=ip_address
     )
     return goals
-
-
-def _changed(instance, before: Mapping[str, Any]) -> list[str]:
-    return [name for name, value in before.items() if getattr(instance, name) != value]
 
 
 @transaction.atomic
@@ -154,24 +151,18 @@ def therapy_goal_update(
     therapy_goal = TherapyGoal.objects.select_for_update().filter(client=client, pk=goal_id).first()
     if therapy_goal is None:
         raise NotFoundError(message="Goal not found.")
-    before = {name: getattr(therapy_goal, name) for name in _GOAL_AUDITED_FIELDS}
-    for name in ("goal", "progress", "target_date"):
-        if name in data:
-            setattr(therapy_goal, name, data[name])
+    updates = {name: data[name] for name in ("goal", "progress", "target_date") if name in data}
     status = data.get("status", therapy_goal.status)
     if status != therapy_goal.status:
-        therapy_goal.status = status
-        therapy_goal.completed_at = timezone.now() if status == TherapyGoal.Status.COMPLETED else None
-    if therapy_goal.status == TherapyGoal.Status.COMPLETED:
-        if "progress" in data and data["progress"] != 100 and before["status"] == TherapyGoal.Status.COMPLETED:
+        updates["status"] = status
+        updates["completed_at"] = timezone.now() if status == TherapyGoal.Status.COMPLETED else None
+    if status == TherapyGoal.Status.COMPLETED:
+        if "progress" in data and data["progress"] != 100 and therapy_goal.status == TherapyGoal.Status.COMPLETED:
             raise ValidationFailed.for_field(
                 "progress", "A completed goal's progress is 100; set its status to active or paused first."
             )
-        therapy_goal.progress = 100
-    changed = _changed(therapy_goal, before)
-    if changed:
-        _goal_clean(therapy_goal)
-        therapy_goal.save(update_fields=[*changed, "updated_at"])
+        updates["progress"] = 100
+    _, changed = model_update(instance=therapy_goal, fields=_GOAL_AUDITED_FIELDS, data=updates, clean=_goal_clean)
     audit_log(
         actor=actor,
         action=AuditEvent.Action.UPDATE,

@@ -15,6 +15,7 @@ from practice.errors import ConflictError, NotFoundError, PermissionDeniedError,
 from practice.models import AuditEvent, User
 from practice.selectors import client_clinical_queryset
 from practice.services.audit import AuditTarget, audit_log, audit_record_view
+from practice.services.common import model_update
 from scheduling.models import Appointment
 from scheduling.selectors.appointments import appointment_get
 from scheduling.services.appointments import appointment_set_status, appointment_transition_check
@@ -146,13 +147,8 @@ def session_update_progress(*, actor: User, session_id: UUID, changes: dict, ip_
     session = session_get(actor=actor, session_id=session_id, for_update=True)
     if session.status != Session.Status.IN_PROGRESS:
         raise _not_in_progress(session)
-    changed = []
-    for name, value in changes.items():
-        field = "mood_current" if name == "client_mood_current" else name
-        setattr(session, field, value)
-        changed.append(field)
-    _validate(session)
-    session.save(update_fields=[*changed, "updated_at"])
+    data = {("mood_current" if name == "client_mood_current" else name): value for name, value in changes.items()}
+    _, changed = model_update(instance=session, fields=list(data), data=data, clean=_validate)
     if changes.get("client_mood_current") is not None:
         MoodReading.objects.create(session=session, mood=changes["client_mood_current"], recorded_at=timezone.now())
     audit_log(
@@ -179,19 +175,13 @@ def session_end(
     session = session_get(actor=actor, session_id=session_id, for_update=True)
     if session.status != Session.Status.IN_PROGRESS:
         raise _not_in_progress(session)
-    changed = ["status", "ended_at"]
-    session.status = Session.Status.COMPLETED
-    session.ended_at = timezone.now()
-    for name, value in (
-        ("mood_end", mood_end),
-        ("progress_notes", progress_notes),
-        ("homework_assigned", homework_assigned),
-    ):
-        if value is not None:
-            setattr(session, name, value)
-            changed.append(name)
-    _validate(session)
-    session.save(update_fields=[*changed, "updated_at"])
+    given = {"mood_end": mood_end, "progress_notes": progress_notes, "homework_assigned": homework_assigned}
+    data = {
+        "status": Session.Status.COMPLETED,
+        "ended_at": timezone.now(),
+        **{name: value for name, value in given.items() if value is not None},
+    }
+    _, changed = model_update(instance=session, fields=list(data), data=data, clean=_validate)
     if session.appointment_id is not None:
         appointment = appointment_get(actor=actor, appointment_id=session.appointment_id, for_update=True)
         appointment_set_status(appointment=appointment, to_status=Appointment.Status.COMPLETED)

@@ -9,6 +9,7 @@ from django.db import IntegrityError, models, transaction
 from practice.models import AuditEvent, Client, EmergencyContact, User
 from practice.selectors import client_get, emergency_contact_get
 from practice.services.audit import AuditTarget, audit_log, audit_record_view
+from practice.services.common import model_update
 
 EMERGENCY_CONTACT = "emergency_contact"
 EMERGENCY_CONTACT_FIELDS = ("name", "relationship", "phone", "alternate_phone", "email")
@@ -54,11 +55,8 @@ def client_record_write(
         created = record is None
         if created:
             record = model(client=client)
-        before = {name: getattr(record, name) for name in fields}
-        for name in fields:
-            if name in data:
-                setattr(record, name, data[name])
-        changed = [name for name in fields if getattr(record, name) != before[name]]
+        # Set here, saved below: a first write inserts, and the stamps go with any change.
+        _, changed = model_update(instance=record, fields=fields, data=data, save=False)
         if created or changed:
             for name, value in stamps.items():
                 setattr(record, name, value)

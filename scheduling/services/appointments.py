@@ -15,6 +15,7 @@ from practice.formats import utc_iso
 from practice.models import AuditEvent, Client, User
 from practice.selectors import client_visible_queryset
 from practice.services.audit import AuditTarget, audit_log
+from practice.services.common import model_update
 from scheduling.errors import SchedulingError
 from scheduling.models import Appointment
 from scheduling.selectors.appointments import appointment_get, appointment_overlaps
@@ -225,8 +226,8 @@ def appointment_update(*, actor: User, appointment_id: UUID, changes: dict[str, 
     new_status = changes.get("status", appointment.status)
     if new_status != appointment.status:
         appointment_transition_check(appointment=appointment, to_status=new_status)
-    for name, value in changes.items():
-        setattr(appointment, name, value)
+    # Set only: the save below must also refuse a double booking.
+    model_update(instance=appointment, fields=UPDATABLE_FIELDS, data=changes, save=False)
     _validate_times(appointment.starts_at, appointment.ends_at)
     _validate(appointment)
     _save_without_overlap(appointment)
