@@ -5,7 +5,7 @@ from uuid import UUID
 from practice.models import User
 from practice.services.audit import AuditTarget, audit_record_view
 
-from .selectors import ClientSessionSummary, client_session_summary
+from .selectors.summary import ClientSessionSummary, client_session_summary
 
 SESSION_SUMMARY = "session_summary"
 

@@ -8,8 +8,9 @@ from rest_framework.views import APIView
 
 from practice.api.request import client_ip
 
-from . import selectors, services
+from .selectors.statistics import therapist_session_stats
 from .serializers import ClientSessionSummarySerializer, SessionStatsQuerySerializer, TherapistSessionStatsSerializer
+from .services import client_session_summary_record_view
 
 STATS_DESCRIPTION = """
 Session statistics of a therapist. A therapist may read their own; practice staff any
@@ -76,7 +77,7 @@ class TherapistSessionStatsView(APIView):
     def get(self, request, pk):
         params = SessionStatsQuerySerializer(data=underscoreize(request.query_params.dict()))
         params.is_valid(raise_exception=True)
-        stats = selectors.therapist_session_stats(actor=request.user, therapist_id=pk, **params.validated_data)
+        stats = therapist_session_stats(actor=request.user, therapist_id=pk, **params.validated_data)
         return Response(TherapistSessionStatsSerializer(stats).data)
 
 
@@ -92,7 +93,5 @@ class ClientSessionSummaryView(APIView):
         tags=["clients"],
     )
     def get(self, request, pk):
-        summary = services.client_session_summary_record_view(
-            actor=request.user, client_id=pk, ip_address=client_ip(request)
-        )
+        summary = client_session_summary_record_view(actor=request.user, client_id=pk, ip_address=client_ip(request))
         return Response(ClientSessionSummarySerializer(summary).data)
