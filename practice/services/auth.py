@@ -27,7 +27,7 @@ def _check_not_locked(email: str) -> None:
     if locked_until is not None:
         wait = max(1, int(locked_until - time.time()))
         raise AccountLockedError(
-            "account_locked",
+            PracticeError.ACCOUNT_LOCKED,
             f"Too many failed sign-ins. Try again in {math.ceil(wait / 60)} minute(s).",
             headers={"Retry-After": str(wait)},
         )
