@@ -1,4 +1,4 @@
-"""Thin views: parse the query, call one selector, serialise. Errors are raised."""
+"""Thin views: parse the query, call one selector or service, serialise. Errors are raised."""
 
 from djangorestframework_camel_case.util import underscoreize
 from drf_spectacular.types import OpenApiTypes
@@ -7,11 +7,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from practice.api.request import client_ip
-from practice.models import AuditEvent
-from practice.services.audit import AuditTarget, audit_log
 
-from . import selectors
+from .selectors.statistics import therapist_session_stats
 from .serializers import ClientSessionSummarySerializer, SessionStatsQuerySerializer, TherapistSessionStatsSerializer
+from .services import client_session_summary_record_view
 
 STATS_DESCRIPTION = """
 Session statistics of a therapist. A therapist may read their own; practice staff any
@@ -78,7 +77,7 @@ class TherapistSessionStatsView(APIView):
     def get(self, request, pk):
         params = SessionStatsQuerySerializer(data=underscoreize(request.query_params.dict()))
         params.is_valid(raise_exception=True)
-        stats = selectors.therapist_session_stats(actor=request.user, therapist_id=pk, **params.validated_data)
+        stats = therapist_session_stats(actor=request.user, therapist_id=pk, **params.validated_data)
         return Response(TherapistSessionStatsSerializer(stats).data)
 
 
@@ -94,12 +93,5 @@ class ClientSessionSummaryView(APIView):
         tags=["clients"],
     )
     def get(self, request, pk):
-        summary = selectors.client_session_summary(actor=request.user, client_id=pk)
-        # Last, so the practice's audit chain is locked only for the end of the transaction.
-        audit_log(
-            actor=request.user,
-            action=AuditEvent.Action.VIEW,
-            targets=[AuditTarget(record_type="session_summary", record_id=pk, client_id=pk)],
-            ip_address=client_ip(request),
-        )
+        summary = client_session_summary_record_view(actor=request.user, client_id=pk, ip_address=client_ip(request))
         return Response(ClientSessionSummarySerializer(summary).data)

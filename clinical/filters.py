@@ -1,7 +1,7 @@
 import django_filters
 
 from clinical.models import Session
-from scheduling.filters import LocalDateRangeFilterSet
+from practice.api.filters import LocalDateRangeFilterSet
 
 
 class SessionFilter(LocalDateRangeFilterSet):

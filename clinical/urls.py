@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from clinical.views.preparation import AppointmentPreparationView
 from clinical.views.records import MedicalHistoryView, TherapyGoalViewSet
 from clinical.views.sessions import SessionViewSet
 from clinical.views.templates import TherapistSessionTemplatesView
@@ -14,6 +15,8 @@ router.register("therapist/clients", TherapistClientViewSet, basename="therapist
 therapist_sessions = TherapistSessionViewSet.as_view({"get": "list"})
 
 urlpatterns = [
+    # Under scheduling's /appointments/ path: the preparation's payload includes a clinical read.
+    path("appointments/<uuid:pk>/preparation", AppointmentPreparationView.as_view(), name="appointment-preparation"),
     path("clients/<uuid:client_id>/medical-history", MedicalHistoryView.as_view(), name="client-medical-history"),
     path(
         "therapists/<uuid:therapist_id>/session-templates",

@@ -1,9 +1,11 @@
 """Domain errors: plain Python, no HTTP framework.
 
-Services and selectors raise these with a stable ``code`` (a member of an app's error-code
-enum, or a plain string); ``practice.api.exceptions.api_exception_handler`` turns them into
-the error envelope. Field names in ``errors`` are the model's snake_case names; the handler
-spells them as the client sent them."""
+Services and selectors raise these with a stable ``code``, a member of an error-code enum:
+``ErrorCode`` (generic and HTTP-level codes) and ``PracticeError`` here, ``SchedulingError``
+and ``ClinicalError`` in ``scheduling.errors`` and ``clinical.errors``. Together they are
+the list of codes a client can receive. ``practice.api.exceptions.api_exception_handler``
+turns the errors into the envelope. Field names in ``errors`` are the model's snake_case
+names; the handler spells them as the client sent them."""
 
 import enum
 from http import HTTPStatus
@@ -11,7 +13,7 @@ from typing import Any
 
 
 class ErrorCode(enum.StrEnum):
-    """Codes every app may raise."""
+    """Codes every app may raise, and those the HTTP layer answers with by itself."""
 
     BAD_REQUEST = "bad_request"
     VALIDATION_ERROR = "validation_error"
@@ -19,6 +21,24 @@ class ErrorCode(enum.StrEnum):
     PERMISSION_DENIED = "permission_denied"
     CONFLICT = "conflict"
     AUTHENTICATION_FAILED = "authentication_failed"
+    NOT_AUTHENTICATED = "not_authenticated"
+    METHOD_NOT_ALLOWED = "method_not_allowed"
+    NOT_ACCEPTABLE = "not_acceptable"
+    UNSUPPORTED_MEDIA_TYPE = "unsupported_media_type"
+    THROTTLED = "throttled"
+    PARSE_ERROR = "parse_error"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
+    SERVER_ERROR = "server_error"
+    INVALID_REQUEST = "invalid_request"
+
+
+class PracticeError(enum.StrEnum):
+    """Codes of the core domain: signing in and tokens."""
+
+    INVALID_CREDENTIALS = "invalid_credentials"
+    ACCOUNT_LOCKED = "account_locked"
+    TOKEN_NOT_VALID = "token_not_valid"  # noqa: S105 (a code, not a secret)
+    NO_ACTIVE_ACCOUNT = "no_active_account"
 
 
 class DomainError(Exception):
@@ -81,5 +101,5 @@ class AuthenticationError(DomainError):
 
 class AccountLockedError(DomainError):
     status_code = HTTPStatus.TOO_MANY_REQUESTS
-    default_code = "account_locked"
+    default_code = PracticeError.ACCOUNT_LOCKED
     default_message = "Too many failed sign-ins; try again later."

@@ -1,7 +1,7 @@
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
-from .api.fields import StrictCharField
+from .api.fields import PhoneNumberTextField, StrictCharField
 from .api.serializers import CamelCaseFieldsMixin
 from .models import Client, EmergencyContact, Practice, User
 
@@ -76,7 +76,7 @@ class TherapistRefSerializer(serializers.ModelSerializer):
 
 class ClientSerializer(serializers.ModelSerializer):
     full_name = serializers.CharField(read_only=True)
-    phone = serializers.CharField(read_only=True, allow_blank=True, help_text="E.164, or empty.")
+    phone = PhoneNumberTextField(read_only=True, allow_blank=True, help_text="E.164, or empty.")
     therapists = TherapistRefSerializer(many=True, read_only=True)
 
     class Meta:
@@ -97,11 +97,6 @@ class ClientSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["phone"] = str(instance.phone) if instance.phone else ""
-        return data
-
 
 class HealthSerializer(serializers.Serializer):
     status = serializers.CharField()
@@ -112,19 +107,13 @@ class HealthSerializer(serializers.Serializer):
 class EmergencyContactSerializer(CamelCaseFieldsMixin, serializers.ModelSerializer):
     """A client's emergency contact; phone numbers in E.164, empty optional values as ``""``."""
 
-    phone = serializers.CharField(read_only=True, help_text="E.164, e.g. +31612345678.")
-    alternate_phone = serializers.CharField(read_only=True, help_text="E.164, or empty.")
+    phone = PhoneNumberTextField(read_only=True, help_text="E.164, e.g. +31612345678.")
+    alternate_phone = PhoneNumberTextField(read_only=True, help_text="E.164, or empty.")
 
     class Meta:
         model = EmergencyContact
         fields = ["name", "relationship", "phone", "alternate_phone", "email", "updated_at"]
         read_only_fields = fields
-
-    def to_representation(self, instance):
-        data = super().to_representation(instance)
-        data["phone"] = str(instance.phone) if instance.phone else ""
-        data["alternatePhone"] = str(instance.alternate_phone) if instance.alternate_phone else ""
-        return data
 
 
 class EmergencyContactEnvelopeSerializer(serializers.Serializer):

@@ -14,7 +14,7 @@ from rest_framework_simplejwt.state import token_backend
 from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from practice.errors import AuthenticationError
+from practice.errors import AuthenticationError, PracticeError
 from practice.models import RevokedTokenFamily, User
 
 FAMILY_CLAIM = "fam"
@@ -49,7 +49,7 @@ def token_rotate(token: str) -> tuple[User, RefreshToken]:
         refresh = RefreshToken(token, verify=False)
         refresh.verify_token_type()
     except (TokenError, TokenBackendError) as exc:
-        raise AuthenticationError("token_not_valid", str(exc)) from exc
+        raise AuthenticationError(PracticeError.TOKEN_NOT_VALID, str(exc)) from exc
     family = _token_family(refresh)
     with transaction.atomic():
         outstanding = (
@@ -60,7 +60,9 @@ def token_rotate(token: str) -> tuple[User, RefreshToken]:
         if outstanding is not None and not reused and not revoked:
             user = User.objects.select_related("practice").filter(pk=refresh.get(jwt_settings.USER_ID_CLAIM)).first()
             if user is None or not user.is_active:
-                raise AuthenticationError("no_active_account", "No active account found for the given token.")
+                raise AuthenticationError(
+                    PracticeError.NO_ACTIVE_ACCOUNT, "No active account found for the given token."
+                )
             BlacklistedToken.objects.create(token=outstanding)
             refresh.set_jti()
             refresh.set_exp()
@@ -72,7 +74,7 @@ def token_rotate(token: str) -> tuple[User, RefreshToken]:
             RevokedTokenFamily.objects.get_or_create(
                 family=family, defaults={"user_id": refresh.get(jwt_settings.USER_ID_CLAIM), "reason": "reuse"}
             )
-    raise AuthenticationError("token_not_valid", "Token is blacklisted")
+    raise AuthenticationError(PracticeError.TOKEN_NOT_VALID, "Token is blacklisted")
 
 
 @transaction.atomic

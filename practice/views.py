@@ -11,9 +11,9 @@ from . import selectors
 from .api.envelope import Envelope, envelope
 from .api.request import client_ip
 from .api.serializers import ErrorEnvelopeSerializer, MessageSerializer
-from .errors import AuthenticationError
+from .errors import AuthenticationError, ErrorCode
 from .filters import ClientFilter
-from .models import AuditEvent, Client
+from .models import Client
 from .serializers import (
     AuthTokensSerializer,
     ClientSerializer,
@@ -26,7 +26,7 @@ from .serializers import (
     RefreshInputSerializer,
     UserSerializer,
 )
-from .services import audit, auth, records
+from .services import auth, records
 
 
 def _set_refresh_cookie(response: Response, refresh_token: str) -> None:
@@ -60,7 +60,9 @@ def _refresh_token_from(request, serializer) -> str:
     if not token:
         # No credentials at all is a 401, as for a missing access token.
         message = "A refresh token is required (body or cookie)."
-        raise AuthenticationError("not_authenticated", message, errors=[{"field": "refreshToken", "message": message}])
+        raise AuthenticationError(
+            ErrorCode.NOT_AUTHENTICATED, message, errors=[{"field": "refreshToken", "message": message}]
+        )
     return token
 
 
@@ -209,12 +211,8 @@ class EmergencyContactView(APIView):
         ),
     )
     def get(self, request, client_id):
-        client, contact = selectors.emergency_contact_get(actor=request.user, client_id=client_id)
-        audit.audit_log(
-            actor=request.user,
-            action=AuditEvent.Action.VIEW,
-            targets=[records.emergency_contact_audit_target(client=client, contact=contact)],
-            ip_address=client_ip(request),
+        contact = records.emergency_contact_record_view(
+            actor=request.user, client_id=client_id, ip_address=client_ip(request)
         )
         return Response(EmergencyContactSerializer(contact).data if contact else None)
 

@@ -1,55 +1,12 @@
-from datetime import date, datetime, time, timedelta
-
 import django_filters
-from rest_framework.exceptions import ValidationError
 
+from practice.api.filters import LocalDateRangeFilterSet
 from scheduling.models import Appointment
-
-# Far enough for any real calendar, near enough that converting to UTC never overflows.
-EARLIEST_DATE = date(1900, 1, 1)
-LATEST_DATE = date(2999, 12, 31)
-
-
-def local_midnight(day: date, tzinfo) -> datetime:
-    """The first instant of ``day`` in the given time zone."""
-    return datetime.combine(day, time.min, tzinfo=tzinfo)
-
-
-class LocalDateRangeFilterSet(django_filters.FilterSet):
-    """``startDate`` / ``endDate``: inclusive local dates in the practice's time zone,
-    applied to ``date_field`` (a datetime). ``startDate`` after ``endDate`` is a 400."""
-
-    date_field = "starts_at"
-
-    startDate = django_filters.DateFilter(
-        method="filter_start_date", label="From this local date (YYYY-MM-DD, practice time zone), inclusive."
-    )
-    endDate = django_filters.DateFilter(
-        method="filter_end_date", label="Up to this local date (YYYY-MM-DD, practice time zone), inclusive."
-    )
-
-    def _tzinfo(self):
-        return self.request.user.practice.tzinfo
-
-    def filter_queryset(self, queryset):
-        start = self.form.cleaned_data.get("startDate")
-        end = self.form.cleaned_data.get("endDate")
-        for name, value in (("startDate", start), ("endDate", end)):
-            if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
-                raise ValidationError({name: [f"Must be between {EARLIEST_DATE} and {LATEST_DATE}."]})
-        if start and end and start > end:
-            raise ValidationError({"endDate": ["endDate must not be before startDate."]})
-        return super().filter_queryset(queryset)
-
-    def filter_start_date(self, queryset, name, value):
-        return queryset.filter(**{f"{self.date_field}__gte": local_midnight(value, self._tzinfo())})
-
-    def filter_end_date(self, queryset, name, value):
-        next_day = local_midnight(value + timedelta(days=1), self._tzinfo())
-        return queryset.filter(**{f"{self.date_field}__lt": next_day})
 
 
 class AppointmentFilter(LocalDateRangeFilterSet):
+    date_field = "starts_at"
+
     status = django_filters.ChoiceFilter(choices=Appointment.Status.choices)
     therapistId = django_filters.UUIDFilter(field_name="therapist_id", label="The therapist (user id).")
     clientId = django_filters.UUIDFilter(field_name="client_id", label="The client.")

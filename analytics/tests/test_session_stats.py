@@ -9,7 +9,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from analytics.selectors import session_stats_window
+from analytics.selectors.statistics import session_stats_window
 from clinical.tests.factories import SessionFactory
 from conftest import authenticated_client
 from practice.errors import ValidationFailed

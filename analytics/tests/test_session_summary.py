@@ -10,7 +10,8 @@ from django.test import override_settings
 from django.test.utils import CaptureQueriesContext
 from rest_framework.settings import api_settings
 
-from analytics.selectors import client_common_themes, progress_summary_text
+from analytics.selectors.summary import client_common_themes
+from analytics.selectors.summary_text import progress_summary_text
 from clinical.tests.factories import SessionFactory, TherapyGoalFactory
 from conftest import authenticated_client
 from practice.models import AuditEvent

@@ -1,7 +1,8 @@
 """Reads of a client's clinical record: medical history and therapy goals.
 
 Only the client's assigned therapist(s) may read them; for everyone else the client does
-not exist (404). Reading is audited by the caller (the view), after the read succeeded."""
+not exist (404). The API reads them through the audited ``*_record_view`` services of
+``clinical.services.records``."""
 
 from uuid import UUID
 

@@ -1,8 +1,8 @@
-"""Writes of a client's clinical record: medical history and therapy goals.
+"""Writes and audited reads of a client's clinical record: medical history and therapy goals.
 
-Only the client's assigned therapist(s) may write them; for everyone else the client does
-not exist (404). Every write appends its audit entry in the same transaction, so a write
-that fails leaves neither the change nor the entry."""
+Only the client's assigned therapist(s) may read or write them; for everyone else the client
+does not exist (404). Every read and write appends its audit entry in the same transaction,
+so a request that fails leaves neither the change nor the entry."""
 
 import datetime
 from collections.abc import Mapping
@@ -10,15 +10,18 @@ from typing import Any
 from uuid import UUID
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from practice.errors import NotFoundError, ValidationFailed
 from practice.models import AuditEvent, Client, User
 from practice.selectors import client_get
-from practice.services.audit import AuditTarget, audit_log
+from practice.services.audit import AuditTarget, audit_log, audit_record_view
+from practice.services.common import model_update
 from practice.services.records import client_record_write
 
 from ..models import MedicalHistory, TherapyGoal
+from ..selectors.records import medical_history_get, therapy_goal_list
 
 # Audit record types (AuditEvent.record_type) of this area.
 MEDICAL_HISTORY = "medical_history"
@@ -36,19 +39,31 @@ MEDICAL_HISTORY_FIELDS = (
 _GOAL_AUDITED_FIELDS = ("goal", "status", "progress", "target_date", "completed_at")
 
 
-def medical_history_audit_target(*, client: Client, history: MedicalHistory | None) -> AuditTarget:
-    """A client without a history yet is still a read of their record: the entry then
-    names the client as the record."""
-    return AuditTarget(MEDICAL_HISTORY, history.pk if history else client.pk, client.pk)
+def medical_history_record_view(*, actor: User, client_id: UUID, ip_address: str | None = None) -> MedicalHistory:
+    """Read the client's medical history (assigned therapists only) and audit the read.
+
+    A client without a history yet gets an empty, unsaved one, and the read is still a read
+    of their record: the entry then names the client as the record."""
+    client, history = medical_history_get(actor=actor, client_id=client_id)
+    audit_record_view(
+        actor=actor,
+        targets=[AuditTarget(MEDICAL_HISTORY, history.pk if history else client.pk, client.pk)],
+        ip_address=ip_address,
+    )
+    return history or MedicalHistory(client=client)
 
 
-def therapy_goal_list_audit_target(*, client: Client) -> AuditTarget:
-    """Reading a client's goals is one read of one record: the client's goal list."""
-    return AuditTarget(THERAPY_GOAL_LIST, client.pk, client.pk)
-
-
-def _changed(instance, before: Mapping[str, Any]) -> list[str]:
-    return [name for name, value in before.items() if getattr(instance, name) != value]
+def therapy_goal_list_record_view(
+    *, actor: User, client_id: UUID, ip_address: str | None = None
+) -> QuerySet[TherapyGoal]:
+    """The client's goals (assigned therapists only), oldest first, with the read audited:
+    reading a client's goals is one read of one record, the client's goal list, whatever
+    page of it the caller shows."""
+    client, goals = therapy_goal_list(actor=actor, client_id=client_id)
+    audit_record_view(
+        actor=actor, targets=[AuditTarget(THERAPY_GOAL_LIST, client.pk, client.pk)], ip_address=ip_address
+    )
+    return goals
 
 
 @transaction.atomic
@@ -136,24 +151,18 @@ def therapy_goal_update(
     therapy_goal = TherapyGoal.objects.select_for_update().filter(client=client, pk=goal_id).first()
     if therapy_goal is None:
         raise NotFoundError(message="Goal not found.")
-    before = {name: getattr(therapy_goal, name) for name in _GOAL_AUDITED_FIELDS}
-    for name in ("goal", "progress", "target_date"):
-        if name in data:
-            setattr(therapy_goal, name, data[name])
+    updates = {name: data[name] for name in ("goal", "progress", "target_date") if name in data}
     status = data.get("status", therapy_goal.status)
     if status != therapy_goal.status:
-        therapy_goal.status = status
-        therapy_goal.completed_at = timezone.now() if status == TherapyGoal.Status.COMPLETED else None
-    if therapy_goal.status == TherapyGoal.Status.COMPLETED:
-        if "progress" in data and data["progress"] != 100 and before["status"] == TherapyGoal.Status.COMPLETED:
+        updates["status"] = status
+        updates["completed_at"] = timezone.now() if status == TherapyGoal.Status.COMPLETED else None
+    if status == TherapyGoal.Status.COMPLETED:
+        if "progress" in data and data["progress"] != 100 and therapy_goal.status == TherapyGoal.Status.COMPLETED:
             raise ValidationFailed.for_field(
                 "progress", "A completed goal's progress is 100; set its status to active or paused first."
             )
-        therapy_goal.progress = 100
-    changed = _changed(therapy_goal, before)
-    if changed:
-        _goal_clean(therapy_goal)
-        therapy_goal.save(update_fields=[*changed, "updated_at"])
+        updates["progress"] = 100
+    _, changed = model_update(instance=therapy_goal, fields=_GOAL_AUDITED_FIELDS, data=updates, clean=_goal_clean)
     audit_log(
         actor=actor,
         action=AuditEvent.Action.UPDATE,

@@ -7,16 +7,18 @@ from uuid import UUID
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from clinical.errors import ClinicalError
 from clinical.models import MoodReading, Session, SessionTemplate
 from clinical.selectors.sessions import session_get
 from clinical.selectors.templates import session_template_usable_queryset
 from practice.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from practice.models import AuditEvent, User
 from practice.selectors import client_clinical_queryset
-from practice.services.audit import AuditTarget, audit_log
+from practice.services.audit import AuditTarget, audit_log, audit_record_view
+from practice.services.common import model_update
 from scheduling.models import Appointment
 from scheduling.selectors.appointments import appointment_get
-from scheduling.services.appointments import appointment_transition_check
+from scheduling.services.appointments import appointment_set_status, appointment_transition_check
 
 RECORD_TYPE = "session"
 
@@ -47,7 +49,7 @@ def _validate(session: Session) -> None:
 
 def _not_in_progress(session: Session) -> ConflictError:
     return ConflictError(
-        "session_not_in_progress",
+        ClinicalError.SESSION_NOT_IN_PROGRESS,
         "This session has ended; it can no longer change.",
         data={"session_id": str(session.pk), "status": session.status},
     )
@@ -83,13 +85,13 @@ def session_start(
     existing = Session.objects.filter(appointment=appointment).values_list("pk", flat=True).first()
     if existing is not None:
         raise ConflictError(
-            "session_already_started",
+            ClinicalError.SESSION_ALREADY_STARTED,
             "A session was already started for this appointment.",
             data={"session_id": str(existing), "appointment_id": str(appointment.pk)},
         )
     appointment_transition_check(appointment=appointment, to_status=Appointment.Status.IN_PROGRESS)
     if not client_clinical_queryset(actor=actor).filter(pk=appointment.client_id).exists():
-        raise PermissionDeniedError("client_not_assigned", "The client is no longer assigned to you.")
+        raise PermissionDeniedError(ClinicalError.CLIENT_NOT_ASSIGNED, "The client is no longer assigned to you.")
     template = _usable_template(actor=actor, template_id=template_id) if template_id else None
     session = Session(
         practice_id=appointment.practice_id,
@@ -111,9 +113,10 @@ def session_start(
             session.save()
     except IntegrityError as exc:
         # A concurrent start of the same appointment won the one-to-one rule.
-        raise ConflictError("session_already_started", "A session was already started for this appointment.") from exc
-    appointment.status = Appointment.Status.IN_PROGRESS
-    appointment.save(update_fields=["status", "updated_at"])
+        raise ConflictError(
+            ClinicalError.SESSION_ALREADY_STARTED, "A session was already started for this appointment."
+        ) from exc
+    appointment_set_status(appointment=appointment, to_status=Appointment.Status.IN_PROGRESS)
     audit_log(
         actor=actor,
         action=AuditEvent.Action.CREATE,
@@ -144,13 +147,8 @@ def session_update_progress(*, actor: User, session_id: UUID, changes: dict, ip_
     session = session_get(actor=actor, session_id=session_id, for_update=True)
     if session.status != Session.Status.IN_PROGRESS:
         raise _not_in_progress(session)
-    changed = []
-    for name, value in changes.items():
-        field = "mood_current" if name == "client_mood_current" else name
-        setattr(session, field, value)
-        changed.append(field)
-    _validate(session)
-    session.save(update_fields=[*changed, "updated_at"])
+    data = {("mood_current" if name == "client_mood_current" else name): value for name, value in changes.items()}
+    _, changed = model_update(instance=session, fields=list(data), data=data, clean=_validate)
     if changes.get("client_mood_current") is not None:
         MoodReading.objects.create(session=session, mood=changes["client_mood_current"], recorded_at=timezone.now())
     audit_log(
@@ -177,24 +175,16 @@ def session_end(
     session = session_get(actor=actor, session_id=session_id, for_update=True)
     if session.status != Session.Status.IN_PROGRESS:
         raise _not_in_progress(session)
-    changed = ["status", "ended_at"]
-    session.status = Session.Status.COMPLETED
-    session.ended_at = timezone.now()
-    for name, value in (
-        ("mood_end", mood_end),
-        ("progress_notes", progress_notes),
-        ("homework_assigned", homework_assigned),
-    ):
-        if value is not None:
-            setattr(session, name, value)
-            changed.append(name)
-    _validate(session)
-    session.save(update_fields=[*changed, "updated_at"])
+    given = {"mood_end": mood_end, "progress_notes": progress_notes, "homework_assigned": homework_assigned}
+    data = {
+        "status": Session.Status.COMPLETED,
+        "ended_at": timezone.now(),
+        **{name: value for name, value in given.items() if value is not None},
+    }
+    _, changed = model_update(instance=session, fields=list(data), data=data, clean=_validate)
     if session.appointment_id is not None:
-        appointment = Appointment.objects.select_for_update().get(pk=session.appointment_id)
-        appointment_transition_check(appointment=appointment, to_status=Appointment.Status.COMPLETED)
-        appointment.status = Appointment.Status.COMPLETED
-        appointment.save(update_fields=["status", "updated_at"])
+        appointment = appointment_get(actor=actor, appointment_id=session.appointment_id, for_update=True)
+        appointment_set_status(appointment=appointment, to_status=Appointment.Status.COMPLETED)
     audit_log(
         actor=actor,
         action=AuditEvent.Action.UPDATE,
@@ -205,10 +195,10 @@ def session_end(
 
 
 def session_record_views(*, actor: User, sessions: Iterable[Session], ip_address: str | None = None) -> None:
-    """Audit that the actor read these sessions: one entry each, in one bulk insert."""
-    audit_log(
+    """Audit that the actor read these sessions (the page the view shows, read through
+    ``clinical.selectors.sessions``): one entry each, in one bulk insert."""
+    audit_record_view(
         actor=actor,
-        action=AuditEvent.Action.VIEW,
         targets=[AuditTarget(RECORD_TYPE, session.pk, session.client_id) for session in sessions],
         ip_address=ip_address,
     )

@@ -6,6 +6,7 @@ from practice.models import Client, User
 from practice.services.audit import AuditTarget, audit_record_view
 
 from ..selectors.workspace import therapist_client_profile_get
+from .records import MEDICAL_HISTORY, THERAPY_GOAL_LIST
 
 
 def therapist_client_profile_record_view(*, actor: User, client_id: UUID, ip_address: str | None = None) -> Client:
@@ -16,8 +17,8 @@ def therapist_client_profile_record_view(*, actor: User, client_id: UUID, ip_add
     audit_record_view(
         actor=actor,
         targets=[
-            AuditTarget("medical_history", history.pk if history else client.pk, client.pk),
-            AuditTarget("therapy_goal_list", client.pk, client.pk),
+            AuditTarget(MEDICAL_HISTORY, history.pk if history else client.pk, client.pk),
+            AuditTarget(THERAPY_GOAL_LIST, client.pk, client.pk),
         ],
         ip_address=ip_address,
     )

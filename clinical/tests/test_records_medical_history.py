@@ -96,10 +96,15 @@ def test_others_get_a_404_and_change_nothing(request, caller, client_record):
     assert not AuditEvent.objects.exists()
 
 
-def test_unknown_client_is_a_404(api, practice):
-    ClientFactory(practice=practice)  # exists, not assigned
-    response = api.get("/api/clients/00000000-0000-0000-0000-000000000000/medical-history")
-    assert response.status_code == 404
+def test_unknown_and_unassigned_clients_are_the_same_404(api, practice):
+    unassigned = ClientFactory(practice=practice)  # exists in the caller's practice, not assigned
+    MedicalHistoryFactory(client=unassigned, allergies=["Latex"])
+    unknown = api.get("/api/clients/00000000-0000-0000-0000-000000000000/medical-history")
+    hidden = api.get(url(unassigned))
+    assert unknown.status_code == hidden.status_code == 404
+    assert hidden.json() == unknown.json()
+    assert hidden.json()["code"] == "not_found"
+    assert not AuditEvent.objects.exists()
 
 
 def test_anonymous_is_a_401(anon_api, client_record):

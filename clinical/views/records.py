@@ -14,11 +14,8 @@ from rest_framework.views import APIView
 
 from practice.api.pagination import PagePagination
 from practice.api.request import client_ip
-from practice.models import AuditEvent
-from practice.services.audit import audit_log
 
-from ..models import MedicalHistory, TherapyGoal
-from ..selectors import records as selectors
+from ..models import TherapyGoal
 from ..serializers.records import (
     MedicalHistoryInputSerializer,
     MedicalHistorySerializer,
@@ -52,14 +49,10 @@ class MedicalHistoryView(APIView):
         ),
     )
     def get(self, request, client_id):
-        client, history = selectors.medical_history_get(actor=request.user, client_id=client_id)
-        audit_log(
-            actor=request.user,
-            action=AuditEvent.Action.VIEW,
-            targets=[services.medical_history_audit_target(client=client, history=history)],
-            ip_address=client_ip(request),
+        history = services.medical_history_record_view(
+            actor=request.user, client_id=client_id, ip_address=client_ip(request)
         )
-        return Response(MedicalHistorySerializer(history or MedicalHistory(client=client)).data)
+        return Response(MedicalHistorySerializer(history).data)
 
     @extend_schema(
         operation_id="client_medical_history_put",
@@ -143,14 +136,10 @@ class TherapyGoalViewSet(viewsets.GenericViewSet):
     throttle_scope = "clinical"
 
     def list(self, request, client_id):
-        client, goals = selectors.therapy_goal_list(actor=request.user, client_id=client_id)
-        page = self.paginate_queryset(self.filter_queryset(goals))
-        audit_log(
-            actor=request.user,
-            action=AuditEvent.Action.VIEW,
-            targets=[services.therapy_goal_list_audit_target(client=client)],
-            ip_address=client_ip(request),
+        goals = services.therapy_goal_list_record_view(
+            actor=request.user, client_id=client_id, ip_address=client_ip(request)
         )
+        page = self.paginate_queryset(self.filter_queryset(goals))
         return self.get_paginated_response(TherapyGoalSerializer(page, many=True).data)
 
     def create(self, request, client_id):

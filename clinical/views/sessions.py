@@ -3,6 +3,7 @@ from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from clinical.errors import ClinicalError
 from clinical.filters import SessionFilter
 from clinical.models import Session
 from clinical.selectors.sessions import session_list
@@ -15,6 +16,7 @@ from clinical.serializers.sessions import (
 from clinical.services.sessions import session_end, session_record_views, session_start, session_update_progress
 from practice.api.request import client_ip
 from practice.api.serializers import ErrorEnvelopeSerializer
+from scheduling.errors import SchedulingError
 
 CONFLICT = OpenApiResponse(ErrorEnvelopeSerializer, description="Conflicts with the session's state (see code).")
 
@@ -80,8 +82,9 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
         description=(
             "Start the session of one of your scheduled or confirmed appointments; the "
             "appointment becomes in progress. A template pre-fills the goals and techniques. "
-            "409 `session_already_started` when it was started before; 409 "
-            "`invalid_status_transition` for a cancelled, no-show or completed appointment."
+            f"409 `{ClinicalError.SESSION_ALREADY_STARTED}` when it was started before; "
+            f"409 `{SchedulingError.INVALID_STATUS_TRANSITION}` for a cancelled, no-show or "
+            "completed appointment."
         ),
     )
     @action(detail=False, methods=["post"], throttle_scope="api")
@@ -96,7 +99,7 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
         request=SessionProgressInputSerializer,
         responses={200: SessionSerializer, 409: CONFLICT},
         description=(
-            "Record progress while the session is in progress (409 `session_not_in_progress` "
+            f"Record progress while the session is in progress (409 `{ClinicalError.SESSION_NOT_IN_PROGRESS}` "
             "after it ended). Only the fields sent change; each `clientMoodCurrent` also "
             "appends a timestamped reading to the mood timeline."
         ),
@@ -116,7 +119,7 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
         responses={200: SessionSerializer, 409: CONFLICT},
         description=(
             "End a session in progress: it becomes completed and so does its appointment "
-            "(409 `session_not_in_progress` when it already ended)."
+            f"(409 `{ClinicalError.SESSION_NOT_IN_PROGRESS}` when it already ended)."
         ),
     )
     @action(detail=True, methods=["post"], throttle_scope="api", filterset_class=None)

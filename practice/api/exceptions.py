@@ -3,8 +3,8 @@
     {"success": false, "statusCode": 400, "code": "validation_error",
      "message": "...", "errors": [{"field": "feeAmount", "message": "..."}]}
 
-Services raise the domain errors of ``practice.errors`` with a stable ``code``; views never
-build error responses by hand."""
+Services raise the domain errors of ``practice.errors`` with a stable ``code`` from an
+error-code enum; views never build error responses by hand."""
 
 import logging
 from typing import Any
@@ -16,7 +16,7 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
-from practice.errors import DomainError, PermissionDeniedError
+from practice.errors import DomainError, ErrorCode, PermissionDeniedError
 
 from .case import camelize, camelize_path
 from .envelope import Envelope
@@ -26,7 +26,7 @@ logger = logging.getLogger("practice.api")
 
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
-    default_code = "payload_too_large"
+    default_code = ErrorCode.PAYLOAD_TOO_LARGE
     default_detail = "The request body is too large."
 
 
@@ -55,22 +55,22 @@ def flatten_errors(detail: Any, prefix: str = "") -> list[dict[str, str]]:
 
 def error_envelope(status_code: int, code: str, message: str, errors: list | None = None, data: Any = None) -> Envelope:
     """The error envelope. Its context ``data`` is spelt in camelCase like the envelope."""
-    body = Envelope(success=False, statusCode=status_code, code=code, message=message, errors=errors or [])
+    body = Envelope(success=False, statusCode=status_code, code=str(code), message=message, errors=errors or [])
     if data is not None:
         body["data"] = camelize(data)
     return body
 
 
 _API_CODES = {
-    exceptions.NotAuthenticated: "not_authenticated",
-    exceptions.AuthenticationFailed: "authentication_failed",
-    exceptions.PermissionDenied: "permission_denied",
-    exceptions.NotFound: "not_found",
-    exceptions.MethodNotAllowed: "method_not_allowed",
-    exceptions.NotAcceptable: "not_acceptable",
-    exceptions.UnsupportedMediaType: "unsupported_media_type",
-    exceptions.Throttled: "throttled",
-    exceptions.ParseError: "parse_error",
+    exceptions.NotAuthenticated: ErrorCode.NOT_AUTHENTICATED,
+    exceptions.AuthenticationFailed: ErrorCode.AUTHENTICATION_FAILED,
+    exceptions.PermissionDenied: ErrorCode.PERMISSION_DENIED,
+    exceptions.NotFound: ErrorCode.NOT_FOUND,
+    exceptions.MethodNotAllowed: ErrorCode.METHOD_NOT_ALLOWED,
+    exceptions.NotAcceptable: ErrorCode.NOT_ACCEPTABLE,
+    exceptions.UnsupportedMediaType: ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+    exceptions.Throttled: ErrorCode.THROTTLED,
+    exceptions.ParseError: ErrorCode.PARSE_ERROR,
 }
 
 
@@ -80,7 +80,7 @@ def _api_exception_code(exc: exceptions.APIException) -> str:
             detail_code = exc.get_codes()
             # simplejwt says *why* a token failed (token_not_valid, user_inactive, ...).
             if isinstance(detail_code, str) and klass is exceptions.AuthenticationFailed:
-                return detail_code if detail_code != "authentication_failed" else code
+                return detail_code if detail_code != ErrorCode.AUTHENTICATION_FAILED else code
             if isinstance(detail_code, dict) and "code" in exc.detail:
                 return str(exc.detail["code"])
             return code
@@ -108,19 +108,19 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
         headers.update(exc.headers)
     elif isinstance(exc, DjangoValidationError):
         errors = flatten_errors(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
-        body = error_envelope(400, "validation_error", "The request contains invalid data.", errors)
+        body = error_envelope(400, ErrorCode.VALIDATION_ERROR, "The request contains invalid data.", errors)
     elif isinstance(exc, exceptions.ValidationError):
         errors = flatten_errors(exc.detail)
         message = "The request contains invalid data."
         if len(errors) == 1:
             message = errors[0]["message"]
-        body = error_envelope(400, "validation_error", message, errors)
+        body = error_envelope(400, ErrorCode.VALIDATION_ERROR, message, errors)
     elif isinstance(exc, Http404):
-        body = error_envelope(404, "not_found", "Not found.")
+        body = error_envelope(404, ErrorCode.NOT_FOUND, "Not found.")
     elif isinstance(exc, DjangoPermissionDenied):
-        body = error_envelope(403, "permission_denied", PermissionDeniedError.default_message)
+        body = error_envelope(403, ErrorCode.PERMISSION_DENIED, PermissionDeniedError.default_message)
     elif isinstance(exc, RequestDataTooBig):
-        body = error_envelope(413, PayloadTooLarge.default_code, str(PayloadTooLarge.default_detail))
+        body = error_envelope(413, str(PayloadTooLarge.default_code), str(PayloadTooLarge.default_detail))
     elif isinstance(exc, exceptions.APIException):
         if getattr(exc, "auth_header", None):
             headers["WWW-Authenticate"] = exc.auth_header
@@ -129,7 +129,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
         body = error_envelope(exc.status_code, _api_exception_code(exc), _api_exception_message(exc))
     else:
         logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)
-        body = error_envelope(500, "server_error", "An unexpected error occurred.")
+        body = error_envelope(500, ErrorCode.SERVER_ERROR, "An unexpected error occurred.")
     if getattr(context.get("view"), "atomic_request", True):
         set_rollback()
     return Response(body, status=body["statusCode"], headers=headers)

@@ -7,6 +7,8 @@ as strings and keep DRF's own fields."""
 
 from rest_framework import serializers
 
+from practice.formats import phone_text
+
 
 class StrictCharField(serializers.CharField):
     default_error_messages = {"invalid": "Not a valid string."}
@@ -44,3 +46,10 @@ class StrictBooleanField(serializers.BooleanField):
         if not isinstance(data, bool):
             self.fail("invalid")
         return data
+
+
+class PhoneNumberTextField(serializers.CharField):
+    """Output only: a stored phone number as E.164 text, or empty."""
+
+    def to_representation(self, value):
+        return phone_text(value)

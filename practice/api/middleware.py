@@ -2,6 +2,8 @@ from urllib.parse import unquote_to_bytes
 
 from django.http import HttpResponse
 
+from practice.errors import ErrorCode
+
 from .exceptions import error_envelope
 from .renderers import render_error_json
 
@@ -16,6 +18,6 @@ class RejectNullBytesMiddleware:
     def __call__(self, request):
         raw_query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path or b"\x00" in unquote_to_bytes(raw_query):
-            body = error_envelope(400, "invalid_request", "The request contains a NUL character.")
+            body = error_envelope(400, ErrorCode.INVALID_REQUEST, "The request contains a NUL character.")
             return HttpResponse(render_error_json(body), status=400, content_type="application/json")
         return self.get_response(request)

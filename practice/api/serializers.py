@@ -1,5 +1,11 @@
 """Serializers that describe the shared envelopes in the OpenAPI schema."""
 
+import enum
+from importlib import import_module
+
+from django.apps import apps
+from django.utils.functional import lazy
+from django.utils.module_loading import module_has_submodule
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -28,6 +34,24 @@ class CamelCaseFieldsMixin:
         return fields
 
 
+def error_codes() -> list[str]:
+    """Every code a client can receive: the members of the error-code enums in each installed
+    app's ``errors`` module (found at run time, so practice imports no app above it)."""
+    codes: list[str] = []
+    for config in apps.get_app_configs():
+        if not module_has_submodule(config.module, "errors"):
+            continue
+        module = import_module(f"{config.name}.errors")
+        for value in vars(module).values():
+            if isinstance(value, type) and issubclass(value, enum.StrEnum) and value.__module__ == module.__name__:
+                codes.extend(str(code) for code in value)
+    return codes
+
+
+def _code_help_text() -> str:
+    return "Stable machine-readable code, one of: " + ", ".join(f"`{code}`" for code in error_codes()) + "."
+
+
 # No enum: drf-spectacular would lift it into a component that collides with the success
 # envelopes' ``[true]``.
 @extend_schema_field({"type": "boolean", "description": "Always false."})
@@ -47,7 +71,7 @@ class ErrorEnvelopeSerializer(CamelCaseFieldsMixin, serializers.Serializer):
 
     success = FalseField()
     status_code = serializers.IntegerField()
-    code = serializers.CharField(help_text="Stable machine-readable code, e.g. validation_error, not_found, conflict.")
+    code = serializers.CharField(help_text=lazy(_code_help_text, str)())
     message = serializers.CharField()
     errors = ErrorItemSerializer(many=True)
     data = serializers.JSONField(

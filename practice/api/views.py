@@ -3,6 +3,8 @@
 from django.http import HttpResponse
 from django.views.defaults import page_not_found, server_error
 
+from practice.errors import ErrorCode
+
 from .exceptions import error_envelope
 from .renderers import render_error_json
 
@@ -14,7 +16,7 @@ def _json(status: int, code: str, message: str) -> HttpResponse:
 
 def api_not_found(request, *args, **kwargs) -> HttpResponse:
     """Any /api/ path that no route matches, whatever the method."""
-    return _json(404, "not_found", "Not found.")
+    return _json(404, ErrorCode.NOT_FOUND, "Not found.")
 
 
 def handler404(request, exception=None):
@@ -25,13 +27,13 @@ def handler404(request, exception=None):
 
 def handler500(request):
     if request.path.startswith("/api/"):
-        return _json(500, "server_error", "An unexpected error occurred.")
+        return _json(500, ErrorCode.SERVER_ERROR, "An unexpected error occurred.")
     return server_error(request)
 
 
 def handler400(request, exception=None):
     if request.path.startswith("/api/"):
-        return _json(400, "bad_request", "Bad request.")
+        return _json(400, ErrorCode.BAD_REQUEST, "Bad request.")
     from django.views.defaults import bad_request
 
     return bad_request(request, exception)

@@ -9,7 +9,7 @@ from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
 from django.core.cache import cache
 
-from practice.errors import AccountLockedError, AuthenticationError
+from practice.errors import AccountLockedError, AuthenticationError, PracticeError
 from practice.models import User
 from practice.tokens import RefreshToken, token_family_start, token_revoke, token_rotate
 
@@ -27,7 +27,7 @@ def _check_not_locked(email: str) -> None:
     if locked_until is not None:
         wait = max(1, int(locked_until - time.time()))
         raise AccountLockedError(
-            "account_locked",
+            PracticeError.ACCOUNT_LOCKED,
             f"Too many failed sign-ins. Try again in {math.ceil(wait / 60)} minute(s).",
             headers={"Retry-After": str(wait)},
         )
@@ -62,7 +62,7 @@ def auth_login(*, email: str, password: str, request=None) -> tuple[User, Refres
     user = authenticate(request, email=email, password=password)
     if user is None:
         _record_login_failure(email)
-        raise AuthenticationError("invalid_credentials", "Invalid email or password.")
+        raise AuthenticationError(PracticeError.INVALID_CREDENTIALS, "Invalid email or password.")
     cache.delete(_login_failures_key(email))
     refresh = token_family_start(user)
     update_last_login(None, user)

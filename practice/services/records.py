@@ -7,17 +7,27 @@ from uuid import UUID
 from django.db import IntegrityError, models, transaction
 
 from practice.models import AuditEvent, Client, EmergencyContact, User
-from practice.selectors import client_get
-from practice.services.audit import AuditTarget, audit_log
+from practice.selectors import client_get, emergency_contact_get
+from practice.services.audit import AuditTarget, audit_log, audit_record_view
+from practice.services.common import model_update
 
 EMERGENCY_CONTACT = "emergency_contact"
 EMERGENCY_CONTACT_FIELDS = ("name", "relationship", "phone", "alternate_phone", "email")
 
 
-def emergency_contact_audit_target(*, client: Client, contact: EmergencyContact | None) -> AuditTarget:
-    """A client without a contact yet is still a read of their record: the entry then
-    names the client as the record."""
-    return AuditTarget(EMERGENCY_CONTACT, contact.pk if contact else client.pk, client.pk)
+def emergency_contact_record_view(
+    *, actor: User, client_id: UUID, ip_address: str | None = None
+) -> EmergencyContact | None:
+    """Read the client's emergency contact (staff, or an assigned therapist), or ``None``
+    when none is recorded, and audit the read. A client without a contact yet is still a
+    read of their record: the entry then names the client as the record."""
+    client, contact = emergency_contact_get(actor=actor, client_id=client_id)
+    audit_record_view(
+        actor=actor,
+        targets=[AuditTarget(EMERGENCY_CONTACT, contact.pk if contact else client.pk, client.pk)],
+        ip_address=ip_address,
+    )
+    return contact
 
 
 def client_record_write(
@@ -45,11 +55,8 @@ def client_record_write(
         created = record is None
         if created:
             record = model(client=client)
-        before = {name: getattr(record, name) for name in fields}
-        for name in fields:
-            if name in data:
-                setattr(record, name, data[name])
-        changed = [name for name in fields if getattr(record, name) != before[name]]
+        # Set here, saved below: a first write inserts, and the stamps go with any change.
+        _, changed = model_update(instance=record, fields=fields, data=data, save=False)
         if created or changed:
             for name, value in stamps.items():
                 setattr(record, name, value)

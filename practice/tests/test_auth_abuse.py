@@ -119,8 +119,12 @@ def test_lockout_is_per_account(anon_api, user, practice):
     TherapistFactory(practice=practice, email="neighbour@test.example")
     for _ in range(settings.LOGIN_FAILURE_LIMIT):
         _login(anon_api, "wrong")
+    locked = _login(anon_api)
+    assert locked.status_code == 429
+    assert locked.json()["code"] == "account_locked"
     other = anon_api.post("/api/auth/login", {"email": "neighbour@test.example", "password": PASSWORD}, format="json")
     assert other.status_code == 200
+    assert _login(anon_api).status_code == 429  # the neighbour's success unlocks nothing
 
 
 def test_cors_allows_the_frontend_origin_with_credentials(anon_api, settings):

@@ -4,10 +4,21 @@ appointment of their practice. Nobody sees another practice's."""
 from datetime import datetime
 from uuid import UUID
 
-from django.db.models import Count, IntegerField, Max, OuterRef, QuerySet, Subquery, Value
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Coalesce
 
-from clinical.models import Session
 from practice.errors import NotFoundError
 from practice.models import User
 from scheduling.models import Appointment
@@ -51,11 +62,18 @@ def appointment_overlaps(
 
 def appointment_list(*, actor: User) -> QuerySet[Appointment]:
     """The actor's visible appointments with the client details the calendar shows:
-    contact data and emergency contact (joined), and the client's completed-session count
-    and last session time, and the id of the appointment's own session if one was started
-    (correlated subqueries). One query per page, whatever its size."""
+    contact data and emergency contact (joined), the client's completed-session count and
+    last session time (correlated subqueries), the id of the appointment's own session if
+    one was started, and whether the actor sees the preparation notes (only the
+    appointment's own therapist does). One query per page, whatever its size.
+
+    Sessions are counted as the client's completed appointments: an appointment becomes
+    completed only by ending its session (in progress only by starting one), so the two are
+    the same set, and scheduling needs no clinical model to count them. The session id is
+    the reverse side of clinical's one-to-one ``Session.appointment`` (``related_name``
+    ``session``), joined by the ORM rather than imported."""
     completed = (
-        Session.objects.filter(client_id=OuterRef("client_id"), status=Session.Status.COMPLETED)
+        Appointment.objects.filter(client_id=OuterRef("client_id"), status=Appointment.Status.COMPLETED)
         .order_by()
         .values("client_id")
     )
@@ -66,8 +84,9 @@ def appointment_list(*, actor: User) -> QuerySet[Appointment]:
             client_total_sessions=Coalesce(
                 Subquery(completed.annotate(n=Count("id")).values("n"), output_field=IntegerField()), Value(0)
             ),
-            client_last_session_at=Subquery(completed.annotate(last=Max("started_at")).values("last")),
-            started_session_id=Subquery(Session.objects.filter(appointment_id=OuterRef("pk")).values("pk")[:1]),
+            client_last_session_at=Subquery(completed.annotate(last=Max("starts_at")).values("last")),
+            started_session_id=F("session__id"),
+            preparation_visible=ExpressionWrapper(Q(therapist_id=actor.pk), output_field=BooleanField()),
         )
         .order_by("starts_at", "id")
     )

@@ -1,10 +1,8 @@
-from datetime import UTC
-
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from practice.api.fields import StrictBooleanField, StrictCharField
-from practice.api.serializers import CamelCaseFieldsMixin
+from practice.api.fields import PhoneNumberTextField, StrictCharField
+from practice.formats import phone_text, utc_iso
 from practice.models import Client, EmergencyContact
 from practice.serializers import TherapistRefSerializer
 from scheduling.models import Appointment
@@ -33,13 +31,6 @@ def local_parts(appointment: Appointment) -> tuple[str, str, str]:
     start = appointment.starts_at.astimezone(tz)
     end = appointment.ends_at.astimezone(tz)
     return start.date().isoformat(), start.time().isoformat("seconds"), end.time().isoformat("seconds")
-
-
-class PhoneNumberTextField(serializers.CharField):
-    """A stored phone number as E.164 text, or empty."""
-
-    def to_representation(self, value):
-        return str(value) if value else ""
 
 
 class AppointmentEmergencyContactSerializer(serializers.ModelSerializer):
@@ -174,18 +165,15 @@ class AppointmentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.CharField(allow_blank=True))
     def get_preparation_notes(self, appointment: Appointment) -> str:
-        own = appointment.therapist_id == self.context["request"].user.pk
-        return appointment.preparation_notes if own else ""
+        return appointment.preparation_notes if appointment.preparation_visible else ""
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))
     def get_focus_areas(self, appointment: Appointment) -> list[str]:
-        own = appointment.therapist_id == self.context["request"].user.pk
-        return [str(area) for area in appointment.focus_areas] if own else []
+        return [str(area) for area in appointment.focus_areas] if appointment.preparation_visible else []
 
     @extend_schema_field(AppointmentPreparationSerializer(allow_null=True))
     def get_preparation(self, appointment: Appointment):
-        actor = self.context["request"].user
-        if appointment.therapist_id != actor.pk:
+        if not appointment.preparation_visible:
             return None
         return AppointmentPreparationSerializer(appointment).data
 
@@ -202,12 +190,6 @@ class AppointmentCreateInputSerializer(serializers.Serializer):
     location = StrictCharField(max_length=200, allow_blank=True, default="")
     notes = StrictCharField(max_length=MAX_TEXT, allow_blank=True, default="")
 
-    def validate(self, attrs):
-        starts_at, ends_at = attrs.get("starts_at"), attrs.get("ends_at")
-        if starts_at and ends_at and ends_at <= starts_at:
-            raise serializers.ValidationError({"ends_at": ["The end must be after the start."]})
-        return attrs
-
 
 class AppointmentUpdateInputSerializer(serializers.Serializer):
     starts_at = serializers.DateTimeField()
@@ -222,64 +204,12 @@ class AppointmentUpdateInputSerializer(serializers.Serializer):
         help_text=("Only scheduled <-> confirmed here. Cancelling, sessions and no-shows have their own endpoints."),
     )
 
-    def validate(self, attrs):
-        starts_at, ends_at = attrs.get("starts_at"), attrs.get("ends_at")
-        if starts_at and ends_at and ends_at <= starts_at:
-            raise serializers.ValidationError({"ends_at": ["The end must be after the start."]})
-        return attrs
-
 
 class AppointmentCancelInputSerializer(serializers.Serializer):
     reason = StrictCharField(max_length=1000, help_text="Why the appointment is cancelled (required).")
 
 
-class AppointmentPreparationInputSerializer(serializers.Serializer):
-    preparation_notes = StrictCharField(max_length=MAX_TEXT, allow_blank=True, default="")
-    review_previous_session = StrictBooleanField(default=False)
-    focus_areas = serializers.ListField(
-        child=StrictCharField(max_length=200), max_length=20, default=list, help_text="At most 20."
-    )
-
-
-class PreparationPreviousSessionSerializer(CamelCaseFieldsMixin, serializers.Serializer):
-    """Digest of the client's previous completed session with this therapist."""
-
-    id = serializers.UUIDField()
-    date = serializers.SerializerMethodField(help_text="Local date the session took place.")
-    goals_discussed = serializers.CharField(allow_blank=True)
-    techniques_used = serializers.ListField(child=serializers.CharField())
-    homework_assigned = serializers.CharField(allow_blank=True)
-    mood_start = serializers.IntegerField(allow_null=True)
-    mood_end = serializers.IntegerField(allow_null=True)
-
-    @extend_schema_field(serializers.DateField())
-    def get_date(self, session) -> str:
-        return session.started_at.astimezone(session.practice.tzinfo).date().isoformat()
-
-
-class AppointmentPreparationResultSerializer(CamelCaseFieldsMixin, serializers.Serializer):
-    appointment_id = serializers.UUIDField()
-    preparation_notes = serializers.CharField(allow_blank=True)
-    review_previous_session = serializers.BooleanField()
-    focus_areas = serializers.ListField(child=serializers.CharField())
-    prepared_at = serializers.DateTimeField()
-    previous_session = PreparationPreviousSessionSerializer(
-        allow_null=True, help_text="Present when reviewPreviousSession is true; null when there is none."
-    )
-
-
-def _iso(value) -> str | None:
-    """A datetime as DRF renders it: UTC, ISO 8601, ``Z``."""
-    if value is None:
-        return None
-    return value.astimezone(UTC).isoformat().replace("+00:00", "Z")
-
-
-def _phone(value) -> str:
-    return str(value) if value else ""
-
-
-def appointment_list_item(appointment: Appointment, *, actor_id) -> dict:
+def appointment_list_item(appointment: Appointment) -> dict:
     """``AppointmentSerializer``'s payload, built directly.
 
     The calendar list is the hottest read of the API; building plain dicts costs a fraction
@@ -290,14 +220,14 @@ def appointment_list_item(appointment: Appointment, *, actor_id) -> dict:
     contact = getattr(client, "emergency_contact", None)
     last_session_at = appointment.client_last_session_at
     local_date, start_time, end_time = local_parts(appointment)
-    own = appointment.therapist_id == actor_id
+    own = appointment.preparation_visible
     preparation = None
     if own:
         preparation = {
             "preparation_notes": appointment.preparation_notes,
             "review_previous_session": appointment.review_previous_session,
             "focus_areas": [str(area) for area in appointment.focus_areas],
-            "prepared_at": _iso(appointment.prepared_at),
+            "prepared_at": utc_iso(appointment.prepared_at),
         }
     return {
         "id": str(appointment.pk),
@@ -315,7 +245,7 @@ def appointment_list_item(appointment: Appointment, *, actor_id) -> dict:
             "last_name": client.last_name,
             "full_name": client.full_name,
             "email": client.email,
-            "phone": _phone(client.phone),
+            "phone": phone_text(client.phone),
             "date_of_birth": client.date_of_birth.isoformat() if client.date_of_birth else None,
             "status": client.status,
             "profile_photo_url": client.profile_photo_url,
@@ -328,8 +258,8 @@ def appointment_list_item(appointment: Appointment, *, actor_id) -> dict:
             else {
                 "name": contact.name,
                 "relationship": contact.relationship,
-                "phone": _phone(contact.phone),
-                "alternate_phone": _phone(contact.alternate_phone),
+                "phone": phone_text(contact.phone),
+                "alternate_phone": phone_text(contact.alternate_phone),
                 "email": contact.email,
             },
         },
@@ -337,8 +267,8 @@ def appointment_list_item(appointment: Appointment, *, actor_id) -> dict:
         "appointment_date": local_date,
         "start_time": start_time,
         "end_time": end_time,
-        "starts_at": _iso(appointment.starts_at),
-        "ends_at": _iso(appointment.ends_at),
+        "starts_at": utc_iso(appointment.starts_at),
+        "ends_at": utc_iso(appointment.ends_at),
         "duration": appointment.duration_minutes,
         "duration_minutes": appointment.duration_minutes,
         "type": FRONTEND_TYPES[appointment.appointment_type],
@@ -349,11 +279,11 @@ def appointment_list_item(appointment: Appointment, *, actor_id) -> dict:
         "session_id": str(appointment.started_session_id) if appointment.started_session_id else None,
         "notes": appointment.notes,
         "cancellation_reason": appointment.cancellation_reason,
-        "cancelled_at": _iso(appointment.cancelled_at),
+        "cancelled_at": utc_iso(appointment.cancelled_at),
         "cancelled_by": str(appointment.cancelled_by_id) if appointment.cancelled_by_id else None,
         "preparation_notes": appointment.preparation_notes if own else "",
         "focus_areas": [str(area) for area in appointment.focus_areas] if own else [],
         "preparation": preparation,
-        "created_at": _iso(appointment.created_at),
-        "updated_at": _iso(appointment.updated_at),
+        "created_at": utc_iso(appointment.created_at),
+        "updated_at": utc_iso(appointment.updated_at),
     }

@@ -1,6 +1,8 @@
 """Writes of appointments: booking, changing, cancelling, preparing, and the status
-state machine every status change goes through."""
+state machine every status change goes through. Other apps change an appointment's status
+only through ``appointment_set_status``; only this module reads ``TRANSITIONS``."""
 
+from collections.abc import Mapping
 from datetime import datetime, timedelta
 from typing import Any
 from uuid import UUID
@@ -8,19 +10,21 @@ from uuid import UUID
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from clinical.models import Session
-from clinical.selectors.sessions import session_previous_completed
 from practice.errors import ConflictError, NotFoundError, ValidationFailed
+from practice.formats import utc_iso
 from practice.models import AuditEvent, Client, User
 from practice.selectors import client_visible_queryset
 from practice.services.audit import AuditTarget, audit_log
+from practice.services.common import model_update
+from scheduling.errors import SchedulingError
 from scheduling.models import Appointment
 from scheduling.selectors.appointments import appointment_get, appointment_overlaps
 
 Status = Appointment.Status
 
 #: Which status may follow which. Cancelling, starting and ending a session and recording
-#: a no-show each have their own action; all of them are checked against this table.
+#: a no-show each have their own action; all of them are checked against this table
+#: (``appointment_set_status``).
 TRANSITIONS: dict[str, frozenset[str]] = {
     Status.SCHEDULED: frozenset({Status.CONFIRMED, Status.IN_PROGRESS, Status.CANCELLED, Status.NO_SHOW}),
     Status.CONFIRMED: frozenset({Status.SCHEDULED, Status.IN_PROGRESS, Status.CANCELLED, Status.NO_SHOW}),
@@ -43,16 +47,37 @@ UPDATABLE_FIELDS = ("starts_at", "ends_at", "appointment_type", "mode", "locatio
 _CONSTRAINT = "appointment_therapist_no_overlap"
 
 
+def appointment_status_allows(*, status: str, to_status: str) -> bool:
+    """Whether the state machine lets an appointment in ``status`` become ``to_status``."""
+    return to_status != status and to_status in TRANSITIONS[status]
+
+
 def appointment_transition_check(*, appointment: Appointment, to_status: str) -> None:
-    """Raise ``ConflictError("invalid_status_transition")`` unless the state machine allows
-    the appointment to move to ``to_status``."""
-    if to_status == appointment.status or to_status not in TRANSITIONS[appointment.status]:
+    """Raise ``ConflictError(SchedulingError.INVALID_STATUS_TRANSITION)`` unless the state
+    machine allows the appointment to move to ``to_status``."""
+    if not appointment_status_allows(status=appointment.status, to_status=to_status):
         raise ConflictError(
-            "invalid_status_transition",
+            SchedulingError.INVALID_STATUS_TRANSITION,
             f"An appointment that is {Status(appointment.status).label.lower()} cannot become "
             f"{Status(to_status).label.lower()}.",
             data={"appointment_id": str(appointment.pk), "status": appointment.status, "requested_status": to_status},
         )
+
+
+def appointment_set_status(
+    *, appointment: Appointment, to_status: str, changes: Mapping[str, Any] | None = None
+) -> Appointment:
+    """Move an appointment the caller has locked (``appointment_get(for_update=True)``) to
+    ``to_status``, with the fields in ``changes`` that go with it (a cancellation's reason):
+    the one way a status changes outside a booking edit. 409
+    ``invalid_status_transition`` unless the state machine allows it."""
+    appointment_transition_check(appointment=appointment, to_status=to_status)
+    changes = dict(changes or {})
+    for name, value in changes.items():
+        setattr(appointment, name, value)
+    appointment.status = to_status
+    appointment.save(update_fields=["status", *changes, "updated_at"])
+    return appointment
 
 
 def _overlap_error(clash: Appointment | None) -> ConflictError:
@@ -62,8 +87,8 @@ def _overlap_error(clash: Appointment | None) -> ConflictError:
         data = {
             "conflicting_appointment": {
                 "id": str(clash.pk),
-                "starts_at": clash.starts_at.isoformat().replace("+00:00", "Z"),
-                "ends_at": clash.ends_at.isoformat().replace("+00:00", "Z"),
+                "starts_at": utc_iso(clash.starts_at),
+                "ends_at": utc_iso(clash.ends_at),
                 "status": clash.status,
             }
         }
@@ -71,7 +96,7 @@ def _overlap_error(clash: Appointment | None) -> ConflictError:
             f"The therapist already has an appointment from {data['conflicting_appointment']['starts_at']} "
             f"to {data['conflicting_appointment']['ends_at']}."
         )
-    return ConflictError("appointment_overlap", message, data=data)
+    return ConflictError(SchedulingError.APPOINTMENT_OVERLAP, message, data=data)
 
 
 def _is_overlap_violation(exc: IntegrityError) -> bool:
@@ -194,15 +219,15 @@ def appointment_update(*, actor: User, appointment_id: UUID, changes: dict[str, 
         raise ValueError(f"Not updatable: {sorted(unknown)}")
     if appointment.status not in EDITABLE_STATUSES:
         raise ConflictError(
-            "appointment_not_editable",
+            SchedulingError.APPOINTMENT_NOT_EDITABLE,
             f"A {Status(appointment.status).label.lower()} appointment can no longer be changed.",
             data={"appointment_id": str(appointment.pk), "status": appointment.status},
         )
     new_status = changes.get("status", appointment.status)
     if new_status != appointment.status:
         appointment_transition_check(appointment=appointment, to_status=new_status)
-    for name, value in changes.items():
-        setattr(appointment, name, value)
+    # Set only: the save below must also refuse a double booking.
+    model_update(instance=appointment, fields=UPDATABLE_FIELDS, data=changes, save=False)
     _validate_times(appointment.starts_at, appointment.ends_at)
     _validate(appointment)
     _save_without_overlap(appointment)
@@ -218,13 +243,11 @@ def appointment_cancel(*, actor: User, appointment_id: UUID, reason: str) -> App
     if not reason:
         raise ValidationFailed.for_field("reason", "A reason is required.")
     appointment = appointment_get(actor=actor, appointment_id=appointment_id, for_update=True)
-    appointment_transition_check(appointment=appointment, to_status=Status.CANCELLED)
-    appointment.status = Status.CANCELLED
-    appointment.cancellation_reason = reason
-    appointment.cancelled_at = timezone.now()
-    appointment.cancelled_by = actor
-    appointment.save(update_fields=["status", "cancellation_reason", "cancelled_at", "cancelled_by", "updated_at"])
-    return appointment
+    return appointment_set_status(
+        appointment=appointment,
+        to_status=Status.CANCELLED,
+        changes={"cancellation_reason": reason, "cancelled_at": timezone.now(), "cancelled_by": actor},
+    )
 
 
 @transaction.atomic
@@ -236,23 +259,22 @@ def appointment_prepare(
     review_previous_session: bool,
     focus_areas: list[str],
     ip_address: str | None = None,
-) -> tuple[Appointment, Session | None]:
-    """Write the therapist's preparation notes for an upcoming appointment; with
-    ``review_previous_session`` also return the client's previous completed session with
-    this therapist (a clinical read, audited).
+) -> Appointment:
+    """Write the therapist's preparation notes for an upcoming appointment (the digest of
+    the previous session that ``review_previous_session`` asks for is clinical's read:
+    ``clinical.services.preparation``).
 
     Only the appointment's own therapist prepares it (anyone else: 404, staff included);
     only while it is scheduled or confirmed and has not started (409
     ``appointment_not_upcoming``)."""
     if not actor.is_therapist:
         raise NotFoundError(message="Appointment not found.")
+    # A therapist sees only their own appointments, so this is the appointment's therapist.
     appointment = appointment_get(actor=actor, appointment_id=appointment_id, for_update=True)
-    if appointment.therapist_id != actor.pk:
-        raise NotFoundError(message="Appointment not found.")
     now = timezone.now()
     if appointment.status not in EDITABLE_STATUSES or appointment.starts_at <= now:
         raise ConflictError(
-            "appointment_not_upcoming",
+            SchedulingError.APPOINTMENT_NOT_UPCOMING,
             "Preparation notes can only be written for an upcoming appointment.",
             data={"appointment_id": str(appointment.pk), "status": appointment.status},
         )
@@ -277,16 +299,4 @@ def appointment_prepare(
         ],
         ip_address=ip_address,
     )
-    previous = None
-    if review_previous_session:
-        previous = session_previous_completed(
-            actor=actor, client_id=appointment.client_id, before=appointment.starts_at
-        )
-        if previous is not None:
-            audit_log(
-                actor=actor,
-                action=AuditEvent.Action.VIEW,
-                targets=[AuditTarget("session", previous.pk, previous.client_id)],
-                ip_address=ip_address,
-            )
-    return appointment, previous
+    return appointment

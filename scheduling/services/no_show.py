@@ -11,6 +11,7 @@ from django.utils import formats, timezone
 from practice.errors import ConflictError, ValidationFailed
 from practice.models import AuditEvent, User
 from practice.services.audit import AuditTarget, audit_log
+from scheduling.errors import NoShowAlreadyAppliedError, SchedulingError
 from scheduling.models import Appointment, NoShowPolicy, NoShowRecord, Notification
 from scheduling.models.no_show import DEFAULT_EMAIL_BODY, DEFAULT_EMAIL_SUBJECT, fill_placeholders
 from scheduling.selectors.appointments import appointment_get
@@ -18,30 +19,20 @@ from scheduling.selectors.no_show import (
     no_show_policy_active,
     no_show_record_for_appointment,
 )
-from scheduling.serializers.no_show import NoShowRecordSerializer
-from scheduling.services.appointments import TRANSITIONS
+from scheduling.services.appointments import appointment_set_status, appointment_status_allows
 from scheduling.services.notifications import notification_queue_email
 
 
-#: Statuses from which an appointment can become a no-show. ``no_show`` itself is allowed
-#: for one marked so without a record (for example by hand in the admin).
 def _may_become_no_show(status: str) -> bool:
     # The appointment state machine decides; an appointment already set to no-show
     # without a record (through the admin) may still get its record.
-    return status == Appointment.Status.NO_SHOW or Appointment.Status.NO_SHOW in TRANSITIONS[status]
+    return status == Appointment.Status.NO_SHOW or appointment_status_allows(
+        status=status, to_status=Appointment.Status.NO_SHOW
+    )
 
 
 #: Set from rows read in the same transaction, so not looked up again by ``full_clean``.
 RELATED_FIELDS = ["id", "appointment", "practice", "client", "policy", "applied_by"]
-
-
-def _already_applied(record: NoShowRecord) -> ConflictError:
-    # The error carries the existing record exactly as the endpoint's payload shows it.
-    return ConflictError(
-        "no_show_already_applied",
-        "A no-show has already been recorded for this appointment.",
-        data=NoShowRecordSerializer(record).data,
-    )
 
 
 def _fee_for(*, apply_fee: bool, fee_amount: Decimal | None, policy: NoShowPolicy | None) -> Decimal | None:
@@ -115,10 +106,10 @@ def appointment_mark_no_show(
     appointment = appointment_get(actor=actor, appointment_id=appointment_id, for_update=True)
     existing = no_show_record_for_appointment(appointment=appointment)
     if existing is not None:
-        raise _already_applied(existing)
+        raise NoShowAlreadyAppliedError(existing)
     if not _may_become_no_show(appointment.status):
         raise ConflictError(
-            "no_show_not_allowed",
+            SchedulingError.NO_SHOW_NOT_ALLOWED,
             f"A {appointment.get_status_display().lower()} appointment cannot be marked as a no-show.",
         )
     policy = no_show_policy_active(practice=appointment.practice)
@@ -126,7 +117,7 @@ def appointment_mark_no_show(
     grace = timedelta(minutes=policy.grace_minutes if policy else 0)
     if now < appointment.starts_at + grace:
         raise ConflictError(
-            "no_show_too_early",
+            SchedulingError.NO_SHOW_TOO_EARLY,
             f"A no-show can be recorded from {grace.total_seconds() // 60:.0f} minute(s) after the start.",
         )
     fee = _fee_for(apply_fee=apply_fee, fee_amount=fee_amount, policy=policy)
@@ -158,10 +149,10 @@ def appointment_mark_no_show(
         existing = no_show_record_for_appointment(appointment=appointment)
         if existing is None:
             raise
-        raise _already_applied(existing) from None
+        raise NoShowAlreadyAppliedError(existing) from None
 
-    appointment.status = Appointment.Status.NO_SHOW
-    appointment.save(update_fields=["status", "updated_at"])
+    if appointment.status != Appointment.Status.NO_SHOW:
+        appointment_set_status(appointment=appointment, to_status=Appointment.Status.NO_SHOW)
     audit_log(
         actor=actor,
         action=AuditEvent.Action.CREATE,

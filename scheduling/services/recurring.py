@@ -24,6 +24,7 @@ from django.utils import timezone
 
 from practice.errors import ConflictError, NotFoundError, ValidationFailed
 from practice.models import User
+from scheduling.errors import SchedulingError
 from scheduling.models import Appointment, RecurringSeries
 from scheduling.recurrence import MAX_SERIES_LENGTH, Occurrence, pattern_dates, series_occurrences
 from scheduling.selectors.appointments import appointment_get
@@ -68,7 +69,7 @@ def horizon_end(*, tz: ZoneInfo, now: datetime, horizon_weeks: int | None = None
     return now.astimezone(tz).date() + timedelta(weeks=weeks)
 
 
-def _rule_error(code: str, message: str) -> ValidationFailed:
+def _rule_error(code: SchedulingError, message: str) -> ValidationFailed:
     # A rule about the appointment as a whole, not about one input field.
     return ValidationFailed(code, message, errors=[{"field": None, "message": message}])
 
@@ -272,7 +273,9 @@ def _new_series(
         with transaction.atomic():
             series.save(force_insert=True)
     except IntegrityError as exc:
-        raise ConflictError("series_exists", "This appointment already starts a recurring series.") from exc
+        raise ConflictError(
+            SchedulingError.SERIES_EXISTS, "This appointment already starts a recurring series."
+        ) from exc
     # A queryset update: linking the first appointment is not an edit of it.
     Appointment.objects.filter(pk=appointment.pk).update(series=series, occurrence_date=series.start_date)
     appointment.series, appointment.occurrence_date = series, series.start_date
@@ -300,17 +303,21 @@ def recurring_series_set(
     now = now or timezone.now()
     appointment = appointment_get(actor=actor, appointment_id=appointment_id, for_update=True)
     if appointment.status == Appointment.Status.CANCELLED:
-        raise _rule_error("appointment_cancelled", "A cancelled appointment cannot start a recurring series.")
+        raise _rule_error(
+            SchedulingError.APPOINTMENT_CANCELLED, "A cancelled appointment cannot start a recurring series."
+        )
     series = None
     if appointment.series_id:
         series = RecurringSeries.objects.select_for_update().get(pk=appointment.series_id)
     if series is not None and series.first_appointment_id != appointment.pk:
         raise _rule_error(
-            "appointment_in_other_series",
+            SchedulingError.APPOINTMENT_IN_OTHER_SERIES,
             "This appointment is an occurrence of another series; change that series through its first appointment.",
         )
     if series is not None and not series.is_active:
-        raise ConflictError("series_stopped", "This series was stopped; book a new appointment to start a new series.")
+        raise ConflictError(
+            SchedulingError.SERIES_STOPPED, "This series was stopped; book a new appointment to start a new series."
+        )
 
     first_date = series.start_date if series else appointment.starts_at.astimezone(appointment.practice.tzinfo).date()
     _validate_pattern(pattern=pattern, first_date=first_date, end_date=end_date, exceptions=exceptions)
@@ -343,7 +350,7 @@ def recurring_series_stop(*, actor: User, appointment_id: UUID, now: datetime | 
     now = now or timezone.now()
     appointment = appointment_get(actor=actor, appointment_id=appointment_id, for_update=True)
     if appointment.series_id is None:
-        raise NotFoundError("series_not_found", "This appointment is not part of a recurring series.")
+        raise NotFoundError(SchedulingError.SERIES_NOT_FOUND, "This appointment is not part of a recurring series.")
     series = RecurringSeries.objects.select_for_update().get(pk=appointment.series_id)
     if not series.is_active:
         return SeriesStopOutcome(series=series, cancelled_count=0)

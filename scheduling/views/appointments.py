@@ -3,16 +3,14 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from practice.api.request import client_ip
 from practice.api.serializers import ErrorEnvelopeSerializer
+from scheduling.errors import SchedulingError
 from scheduling.filters import AppointmentFilter
 from scheduling.models import Appointment
 from scheduling.selectors.appointments import appointment_list
 from scheduling.serializers.appointments import (
     AppointmentCancelInputSerializer,
     AppointmentCreateInputSerializer,
-    AppointmentPreparationInputSerializer,
-    AppointmentPreparationResultSerializer,
     AppointmentSerializer,
     AppointmentUpdateInputSerializer,
     appointment_list_item,
@@ -20,7 +18,6 @@ from scheduling.serializers.appointments import (
 from scheduling.services.appointments import (
     appointment_cancel,
     appointment_create,
-    appointment_prepare,
     appointment_update,
 )
 
@@ -45,7 +42,7 @@ CONFLICT = OpenApiResponse(ErrorEnvelopeSerializer, description="Conflicts with 
             "Book an appointment (status scheduled). Therapists book for themselves, staff for "
             "any therapist of the practice; the client must be assigned to the therapist. "
             "Overlapping another non-cancelled appointment of the therapist is a 409 "
-            "`appointment_overlap` whose `data.conflictingAppointment` names the clash."
+            f"`{SchedulingError.APPOINTMENT_OVERLAP}` whose `data.conflictingAppointment` names the clash."
         ),
     ),
     update=extend_schema(
@@ -53,9 +50,9 @@ CONFLICT = OpenApiResponse(ErrorEnvelopeSerializer, description="Conflicts with 
         request=AppointmentUpdateInputSerializer,
         responses={200: AppointmentSerializer, 409: CONFLICT},
         description=(
-            "Change a scheduled or confirmed appointment (else 409 `appointment_not_editable`). "
-            "A new time must not overlap (409 `appointment_overlap`); status may move between "
-            "scheduled and confirmed (409 `invalid_status_transition` otherwise)."
+            f"Change a scheduled or confirmed appointment (else 409 `{SchedulingError.APPOINTMENT_NOT_EDITABLE}`). "
+            f"A new time must not overlap (409 `{SchedulingError.APPOINTMENT_OVERLAP}`); status may move between "
+            f"scheduled and confirmed (409 `{SchedulingError.INVALID_STATUS_TRANSITION}` otherwise)."
         ),
     ),
     partial_update=extend_schema(
@@ -82,7 +79,7 @@ class AppointmentViewSet(
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response([appointment_list_item(item, actor_id=request.user.pk) for item in page])
+        return self.get_paginated_response([appointment_list_item(item) for item in page])
 
     def _payload(self, appointment: Appointment) -> dict:
         # Read back through the list selector so the payload carries the same client details.
@@ -109,7 +106,7 @@ class AppointmentViewSet(
         responses={200: AppointmentSerializer, 409: CONFLICT},
         description=(
             "Cancel a scheduled or confirmed appointment with a reason (required). Anything else "
-            "is a 409 `invalid_status_transition`. The slot becomes free again."
+            f"is a 409 `{SchedulingError.INVALID_STATUS_TRANSITION}`. The slot becomes free again."
         ),
     )
     @action(detail=True, methods=["post"])
@@ -118,32 +115,3 @@ class AppointmentViewSet(
         serializer.is_valid(raise_exception=True)
         appointment = appointment_cancel(actor=request.user, appointment_id=pk, **serializer.validated_data)
         return Response(self._payload(appointment))
-
-    @extend_schema(
-        operation_id="appointments_preparation",
-        request=AppointmentPreparationInputSerializer,
-        responses={200: AppointmentPreparationResultSerializer, 409: CONFLICT},
-        description=(
-            "The therapist's preparation notes for an upcoming appointment (scheduled or "
-            "confirmed, not yet started; else 409 `appointment_not_upcoming`). Only the "
-            "appointment's therapist: anyone else, staff included, gets a 404. With "
-            "`reviewPreviousSession` the payload adds a digest of the client's previous "
-            "completed session."
-        ),
-    )
-    @action(detail=True, methods=["put"], filterset_class=None, pagination_class=None)
-    def preparation(self, request, pk=None):
-        serializer = AppointmentPreparationInputSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        appointment, previous = appointment_prepare(
-            actor=request.user, appointment_id=pk, ip_address=client_ip(request), **serializer.validated_data
-        )
-        result = {
-            "appointment_id": appointment.pk,
-            "preparation_notes": appointment.preparation_notes,
-            "review_previous_session": appointment.review_previous_session,
-            "focus_areas": appointment.focus_areas,
-            "prepared_at": appointment.prepared_at,
-            "previous_session": previous,
-        }
-        return Response(AppointmentPreparationResultSerializer(result).data)

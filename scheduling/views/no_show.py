@@ -6,6 +6,7 @@ from rest_framework.views import APIView
 from practice.api.envelope import envelope
 from practice.api.request import client_ip
 from practice.api.serializers import ErrorEnvelopeSerializer
+from scheduling.errors import NoShowAlreadyAppliedError, SchedulingError
 from scheduling.serializers.no_show import NoShowApplyInputSerializer, NoShowRecordSerializer
 from scheduling.services.no_show import appointment_mark_no_show
 
@@ -21,11 +22,13 @@ class AppointmentNoShowView(APIView):
         description=(
             "By the appointment's therapist or practice staff (anyone else: 404). Allowed once the "
             "start plus the policy's grace minutes has passed, for an appointment that is not "
-            "cancelled, completed or in progress (409 `no_show_not_allowed` / `no_show_too_early`). "
+            "cancelled, completed or in progress (409 "
+            f"`{SchedulingError.NO_SHOW_NOT_ALLOWED}` / `{SchedulingError.NO_SHOW_TOO_EARLY}`). "
             "Marks the appointment `no_show` and records the reason and, with `applyFee`, a fee of "
             "`feeAmount` or the policy's default in the practice's currency, never above the policy's "
             "maximum (400). Without an active policy, `applyFee` needs a `feeAmount` (400). A second "
-            "application is a 409 `no_show_already_applied` whose `data` is the existing record. With "
+            f"application is a 409 `{SchedulingError.NO_SHOW_ALREADY_APPLIED}` whose `data` is the existing "
+            "record. With "
             "`notifyClient` the client's email is queued in the same transaction and sent after commit: "
             "`notificationStatus` is `pending` in this response, and a mail failure never undoes the "
             "no-show (the outbox retries it)."
@@ -43,9 +46,13 @@ class AppointmentNoShowView(APIView):
     def post(self, request, pk):
         serializer = NoShowApplyInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        record = appointment_mark_no_show(
-            actor=request.user, appointment_id=pk, ip_address=client_ip(request), **serializer.validated_data
-        )
+        try:
+            record = appointment_mark_no_show(
+                actor=request.user, appointment_id=pk, ip_address=client_ip(request), **serializer.validated_data
+            )
+        except NoShowAlreadyAppliedError as exc:
+            exc.data = NoShowRecordSerializer(exc.record).data
+            raise
         return Response(
             envelope(NoShowRecordSerializer(record).data, message="No-show recorded."), status=status.HTTP_201_CREATED
         )

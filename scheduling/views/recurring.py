@@ -4,6 +4,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from practice.api.serializers import ErrorEnvelopeSerializer
+from scheduling.errors import SchedulingError
 from scheduling.serializers.recurring import (
     RecurringSeriesInputSerializer,
     RecurringSeriesOutcomeSerializer,
@@ -32,8 +33,9 @@ class AppointmentRecurringView(APIView):
             "a non-cancelled appointment is skipped and listed under `conflicts`. Replacing removes "
             "future occurrences nothing has touched and generates the new pattern; occurrences with a "
             "session, a status other than scheduled/confirmed, or edited since they were generated, "
-            "are kept. 400 `appointment_cancelled` / `appointment_in_other_series` when the "
-            "appointment cannot start a series; 409 `series_stopped` for a stopped series."
+            "are kept. "
+            f"400 `{SchedulingError.APPOINTMENT_CANCELLED}` / `{SchedulingError.APPOINTMENT_IN_OTHER_SERIES}` when the "
+            f"appointment cannot start a series; 409 `{SchedulingError.SERIES_STOPPED}` for a stopped series."
         ),
         request=RecurringSeriesInputSerializer,
         responses={
@@ -59,7 +61,7 @@ class AppointmentRecurringView(APIView):
             "Stops the series the appointment belongs to (its first appointment or any occurrence): "
             "it is no longer extended, and every future occurrence nothing has touched is cancelled; "
             "the first appointment and touched occurrences are kept. Stopping a stopped series "
-            "cancels nothing. 404 `series_not_found` when the appointment is not part of a series."
+            f"cancels nothing. 404 `{SchedulingError.SERIES_NOT_FOUND}` when the appointment is not part of a series."
         ),
         responses={200: RecurringSeriesStopSerializer},
         tags=["appointments"],

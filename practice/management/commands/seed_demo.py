@@ -5,17 +5,17 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
 
-from practice import demo
+from practice.demo import core as demo
 
-# Each app contributes its demo data through ``<app>.demo.seed(ctx)`` (and removes it in
-# ``<app>.demo.reset()``); they run in this order, and reset in reverse.
+# Each app contributes its demo data through the modules of its ``demo`` package:
+# ``seed(ctx)`` adds, ``reset()`` removes. They run in this order, and reset in reverse.
 SEEDERS = [
-    "practice.demo",
-    "scheduling.demo",
-    "clinical.demo",
-    "scheduling.demo_recurring",
-    "scheduling.demo_no_show",
-    "clinical.demo_records",
+    "practice.demo.core",
+    "scheduling.demo.appointments",
+    "clinical.demo.sessions",
+    "scheduling.demo.recurring",
+    "scheduling.demo.no_show",
+    "clinical.demo.records",
 ]
 
 LOGINS = [

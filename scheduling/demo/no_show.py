@@ -4,7 +4,7 @@ recorded through the service (so each has its audit entry), on appointments of i
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 
-from practice.demo import DemoContext, demo_practices
+from practice.demo.core import DemoContext, demo_practices
 from scheduling.models import Appointment, NoShowPolicy, NoShowRecord, Notification
 from scheduling.services.no_show import appointment_mark_no_show
 

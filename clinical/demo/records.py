@@ -3,9 +3,8 @@ status (emergency contacts come with the clients, in ``practice.demo``)."""
 
 from datetime import timedelta
 
-from practice.demo import DemoContext, demo_practices
-
-from .models import MedicalHistory, TherapyGoal
+from clinical.models import MedicalHistory, TherapyGoal
+from practice.demo.core import DemoContext, demo_practices
 
 MEDICATIONS = ["Sertraline 50mg", "Escitalopram 10mg", "Melatonin 3mg", "Propranolol 10mg", "Bupropion 150mg"]
 ALLERGIES = ["Penicillin", "Pollen", "Latex", "Peanuts", "Ibuprofen"]

@@ -4,7 +4,7 @@ running, so the "active sessions" view has something to show."""
 
 from datetime import date, datetime, time, timedelta
 
-from practice.demo import DemoContext, demo_practices
+from practice.demo.core import DemoContext, demo_practices
 from practice.models import Client, User
 from scheduling.models import Appointment
 

@@ -6,7 +6,7 @@ summaries have something to find."""
 from datetime import timedelta
 
 from clinical.models import MoodReading, Session, SessionTemplate
-from practice.demo import DemoContext, demo_practices
+from practice.demo.core import DemoContext, demo_practices
 from scheduling.models import Appointment
 
 PRACTICE_TEMPLATES = [

@@ -6,7 +6,7 @@ from datetime import date, time, timedelta
 
 from dateutil.relativedelta import relativedelta
 
-from practice.demo import DemoContext, demo_practices
+from practice.demo.core import DemoContext, demo_practices
 from practice.models import Client, User
 from scheduling.models import Appointment, RecurringSeries
 from scheduling.recurrence import local_to_utc, pattern_dates

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
 
-from .models import AuditEvent, Client, EmergencyContact, Practice, Therapist, User
+from practice.models import AuditEvent, Client, EmergencyContact, Practice, Therapist, User
 
 DEMO_PRACTICE = "Demo Practice"
 OTHER_PRACTICE = "Other Practice"

@@ -1,0 +1,1 @@
+"""Demo data of scheduling: the calendar, recurring series and no-shows (``manage.py seed_demo``)."""
