@@ -151,9 +151,9 @@ def test_get_as_json_answers_the_link_as_the_frontend_reads_it(api, therapist, m
 
 
 def test_profile_photo_url_is_on_the_profile(api, therapist, media_root):
-    assert api.get("/api/profile").json()["data"]["profilePhotoUrl"] is None
+    assert api.get("/api/profile").json()["data"]["profile_photo_url"] is None
     url = photo_url(upload(api, image_bytes()))
-    assert api.get("/api/profile").json()["data"]["profilePhotoUrl"] == url
+    assert api.get("/api/profile").json()["data"]["profile_photo_url"] == url
 
 
 # --- Who may see it -------------------------------------------------------------------------------
