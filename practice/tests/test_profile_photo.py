@@ -324,6 +324,18 @@ def test_staff_cannot_reach_another_practices_therapist_or_a_non_therapist(
     assert stored_files(media_root) == {}
 
 
+def test_uploads_have_their_own_throttle(api, therapist, media_root, settings):
+    rates = {**settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], "uploads": "2/hour"}
+    settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+    assert [upload(api, image_bytes()).status_code for _ in range(2)] == [200, 200]
+    refused = upload(api, image_bytes())
+    assert refused.status_code == 429
+    assert refused.json()["code"] == "throttled"
+    assert "Retry-After" in refused
+    # Reading photos is not an upload.
+    assert api.get(f"/api/profile/photo/{therapist.pk}").status_code == 200
+
+
 # --- Query counts -----------------------------------------------------------------------------------
 
 
