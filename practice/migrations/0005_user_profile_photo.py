@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('practice', '0003_user_phone_preferred_language'),
+        ('practice', '0004_user_phone_preferred_language'),
     ]
 
     operations = [

@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('practice', '0004_user_profile_photo'),
+        ('practice', '0005_user_profile_photo'),
     ]
 
     operations = [
