@@ -244,6 +244,23 @@ def test_a_json_body_is_a_415(api, therapist, existing_photo, media_root):
     assert_refused(response, 415, "unsupported_media_type", therapist, media_root, before)
 
 
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        pytest.param(b"--x\r\nContent-Disposition: form-data; name=photo", "multipart/form-data", id="no-boundary"),
+        pytest.param(b"not multipart at all", "multipart/form-data; boundary=zzz", id="garbage"),
+    ],
+)
+def test_a_malformed_multipart_body_is_a_400(api, therapist, existing_photo, media_root, body, content_type):
+    before = stored_files(media_root)
+    response = api.generic("POST", OWN, body, content_type)
+    assert response.status_code == 400
+    assert response.json()["success"] is False
+    therapist.refresh_from_db()
+    assert therapist.profile_photo.name == existing_photo
+    assert stored_files(media_root) == before
+
+
 @pytest.mark.parametrize("payload", [HTML_PAYLOAD, ZIP_PAYLOAD], ids=["html", "zip"])
 def test_a_polyglot_is_stored_without_its_payload(api, therapist, media_root, payload):
     response = upload(api, image_bytes("JPEG", (80, 80)) + payload)
