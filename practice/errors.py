@@ -99,6 +99,24 @@ class AuthenticationError(DomainError):
     default_message = "Authentication failed."
 
 
+class PayloadTooLargeError(DomainError):
+    status_code = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
+    default_code = "payload_too_large"
+    default_message = "The request body is too large."
+
+
+class PhotoError(enum.StrEnum):
+    """Why an uploaded photo was refused, or a photo link does not open."""
+
+    MISSING = "photo_missing"
+    EMPTY = "photo_empty"
+    TOO_LARGE = "payload_too_large"
+    UNSUPPORTED_TYPE = "unsupported_image_type"
+    TOO_MANY_PIXELS = "image_too_many_pixels"
+    UNREADABLE = "image_unreadable"
+    LINK_INVALID = "photo_link_invalid"
+
+
 class AccountLockedError(DomainError):
     status_code = HTTPStatus.TOO_MANY_REQUESTS
     default_code = PracticeError.ACCOUNT_LOCKED

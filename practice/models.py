@@ -48,6 +48,10 @@ class Practice(TimeStampedModel):
         return zoneinfo.ZoneInfo(self.timezone)
 
 
+#: Where profile photos are stored (under MEDIA_ROOT, or the bucket), each under a random name.
+PROFILE_PHOTO_DIRECTORY = "profile-photos/"
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -80,12 +84,24 @@ class User(AbstractBaseUser, PermissionsMixin):
         THERAPIST = "therapist", "Therapist"
         STAFF = "staff", "Staff"
 
+    class Language(models.TextChoices):
+        NL = "nl", "Nederlands"
+        EN = "en", "English"
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(unique=True)
     first_name = models.CharField(max_length=100, blank=True)
     last_name = models.CharField(max_length=100, blank=True)
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.THERAPIST)
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="users", null=True, blank=True)
+    phone = PhoneNumberField(blank=True, help_text="E.164.")
+    preferred_language = models.CharField(max_length=2, choices=Language.choices, default=Language.NL)
+    profile_photo = models.ImageField(
+        upload_to=PROFILE_PHOTO_DIRECTORY,
+        blank=True,
+        max_length=200,
+        help_text="Re-encoded by the upload service (metadata stripped); served by GET /api/profile/photo/{id}.",
+    )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May sign in to the admin.")
     date_joined = models.DateTimeField(default=timezone.now)
@@ -121,9 +137,23 @@ class Therapist(TimeStampedModel):
     identified by their user id."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="therapist_profile")
-    license_number = models.CharField(max_length=64, blank=True)
-    specialties = models.JSONField(default=list, blank=True)
+    license_number = models.CharField(max_length=64, blank=True, help_text="Registration number (e.g. BIG).")
+    specialties = models.JSONField(default=list, blank=True, help_text="List of strings.")
     bio = models.TextField(blank=True)
+    qualifications = models.JSONField(
+        default=list, blank=True, help_text="List of {degree, institution, year}, as the profile page edits them."
+    )
+    languages = models.JSONField(default=list, blank=True, help_text="List of strings.")
+    years_of_experience = models.PositiveSmallIntegerField(null=True, blank=True)
+    insurance_accepted = models.JSONField(default=list, blank=True, help_text="List of insurer names.")
+    session_types = models.JSONField(default=list, blank=True, help_text="List of strings.")
+    target_age_groups = models.JSONField(default=list, blank=True, help_text="List of strings.")
+    availability_days = models.JSONField(default=list, blank=True, help_text="List of weekday names.")
+    availability_hours = models.CharField(max_length=100, blank=True, help_text="Free text, e.g. 9:00-17:00.")
+    address_street = models.CharField(max_length=200, blank=True)
+    address_postal_code = models.CharField(max_length=20, blank=True)
+    address_city = models.CharField(max_length=100, blank=True)
+    address_country = models.CharField(max_length=100, blank=True)
 
     def __str__(self) -> str:
         return str(self.user)

@@ -4,10 +4,14 @@ actor may see: a therapist their assigned clients, staff their whole practice.""
 from dataclasses import dataclass
 from uuid import UUID
 
+from django.conf import settings
 from django.db.models import Prefetch, QuerySet
+from django.urls import reverse
+from django.utils.http import urlencode
 
+from . import photos
 from .audit_chain import GENESIS_HASH, audit_entry_hash
-from .errors import NotFoundError
+from .errors import NotFoundError, PermissionDeniedError, PhotoError
 from .models import AuditEvent, Client, EmergencyContact, Practice, User
 
 
@@ -68,6 +72,51 @@ def emergency_contact_get(*, actor: User, client_id: UUID) -> tuple[Client, Emer
     if client is None:
         raise NotFoundError(message="Client not found.")
     return client, getattr(client, "emergency_contact", None)
+
+
+def profile_get(*, actor: User) -> User:
+    """The actor with their practice and (for a therapist) professional profile: one query."""
+    return User.objects.select_related("practice", "therapist_profile").get(pk=actor.pk)
+
+
+def user_profile_photo_url(user: User, *, now: float | None = None) -> str | None:
+    """The absolute link to the user's photo (``GET /api/profile/photo/{id}``, signed so an
+    ``<img>`` tag opens it without a token; see ``practice.photos``), or ``None`` without a
+    photo. No query: it reads only the user row."""
+    name = user.profile_photo.name if user.profile_photo else ""
+    if not name:
+        return None
+    expires = photos.photo_link_expiry(now)
+    signature = photos.photo_link_signature(user_id=user.pk, photo_name=name, expires=expires)
+    path = reverse("profile-photo", kwargs={"user_id": user.pk})
+    return f"{settings.PUBLIC_BASE_URL}{path}?{urlencode({'expires': expires, 'signature': signature})}"
+
+
+def _photo_owner_queryset() -> QuerySet[User]:
+    return User.objects.filter(is_active=True).exclude(profile_photo="").only("id", "practice_id", "profile_photo")
+
+
+def profile_photo_owner_get(*, actor: User, user_id: UUID) -> User:
+    """A user of the actor's practice who has a photo. Another practice's user, and a user
+    without a photo, are a 404."""
+    user = _photo_owner_queryset().filter(pk=user_id, practice_id=actor.practice_id).first()
+    if user is None or actor.practice_id is None:
+        raise NotFoundError(message="No profile photo.")
+    return user
+
+
+def profile_photo_owner_get_by_link(*, user_id: UUID, expires: str | None, signature: str | None) -> User:
+    """The user whose photo a signed link (``user_profile_photo_url``) opens. An altered,
+    expired or superseded link (the photo was replaced or removed) is a 403, whoever it names:
+    without a token nobody learns whether a user or a photo exists."""
+    user = _photo_owner_queryset().filter(pk=user_id).first()
+    if user is None or not photos.photo_link_is_valid(
+        user_id=user.pk, photo_name=user.profile_photo.name, expires=expires, signature=signature
+    ):
+        raise PermissionDeniedError(
+            PhotoError.LINK_INVALID, "This photo link is invalid or has expired; ask for the user again."
+        )
+    return user
 
 
 @dataclass(frozen=True)

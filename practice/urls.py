@@ -16,6 +16,13 @@ from .views import (
     MeView,
     RefreshTokenView,
 )
+from .views_profile import (
+    ProfilePhotoFileView,
+    ProfilePhotoView,
+    ProfileView,
+    TherapistPhotoUploadView,
+    TherapistPhotoView,
+)
 
 router = SimpleRouter(trailing_slash=False, use_regex_path=False)
 router.register("clients", ClientViewSet, basename="client")
@@ -26,6 +33,15 @@ api_urlpatterns = [
     path("auth/logout", LogoutView.as_view(), name="auth-logout"),
     path("auth/me", MeView.as_view(), name="auth-me"),
     path("health", HealthView.as_view(), name="health"),
+    path("profile", ProfileView.as_view(), name="profile"),
+    path("profile/photo", ProfilePhotoView.as_view(), name="profile-photo-own"),
+    path("profile/photo/<uuid:user_id>", ProfilePhotoFileView.as_view(), name="profile-photo"),
+    path(
+        "admin/therapists/<uuid:therapist_id>/photo/upload",
+        TherapistPhotoUploadView.as_view(),
+        name="admin-therapist-photo-upload",
+    ),
+    path("admin/therapists/<uuid:therapist_id>/photo", TherapistPhotoView.as_view(), name="admin-therapist-photo"),
     path("clients/<uuid:client_id>/emergency-contact", EmergencyContactView.as_view(), name="client-emergency-contact"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),

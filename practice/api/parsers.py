@@ -3,7 +3,7 @@ import json
 from django.conf import settings
 from djangorestframework_camel_case.util import underscoreize
 from rest_framework.exceptions import ParseError
-from rest_framework.parsers import JSONParser
+from rest_framework.parsers import JSONParser, MultiPartParser
 
 from .exceptions import PayloadTooLarge
 
@@ -30,3 +30,25 @@ class CamelCaseJSONParser(JSONParser):
         except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise ParseError(f"JSON parse error - {exc}") from exc
         return underscoreize(data)
+
+
+class LimitedMultiPartParser(MultiPartParser):
+    """multipart/form-data (file uploads) up to the view's ``max_request_bytes``, else
+    ``UPLOAD_MAX_REQUEST_BYTES``: a larger body is a 413 before any of it is read.
+
+    Only the views that take uploads use it; every other view keeps the JSON parser and
+    its smaller limit. The WSGI server reads at most Content-Length bytes, so checking the
+    declared length bounds what is read."""
+
+    def parse(self, stream, media_type=None, parser_context=None):
+        parser_context = parser_context or {}
+        request = parser_context.get("request")
+        view = parser_context.get("view")
+        limit = getattr(view, "max_request_bytes", None) or settings.UPLOAD_MAX_REQUEST_BYTES
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0) if request is not None else 0
+        except ValueError:
+            length = 0
+        if length > limit:
+            raise PayloadTooLarge()
+        return super().parse(stream, media_type, parser_context)

@@ -77,7 +77,9 @@ class EnvelopeAutoSchema(AutoSchema):
         inner = getattr(serializer, "response", serializer)  # OpenApiResponse
         if self._is_enveloped(inner) or (self._is_list_view(inner) and self._get_paginator()):
             return response
-        for media in response["content"].values():
+        for media_type, media in response["content"].items():
+            if media_type != "application/json":
+                continue  # a file (an image) is the body itself, never enveloped
             payload = media["schema"]
             media["schema"] = {
                 "type": "object",

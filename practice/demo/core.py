@@ -3,14 +3,17 @@
 ``manage.py seed_demo`` runs the ``seed`` function of each app's ``demo`` module in
 order, passing one ``DemoContext``; later modules build on what earlier ones made."""
 
+import io
 import random
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
+from PIL import Image, ImageDraw
 
 from practice.models import AuditEvent, Client, EmergencyContact, Practice, Therapist, User
+from practice.services.profile import profile_photo_set
 
 DEMO_PRACTICE = "Demo Practice"
 OTHER_PRACTICE = "Other Practice"
@@ -116,6 +119,11 @@ def reset() -> None:
     # Audit entries refuse deletion through the ORM by design; the demo reset is the one
     # operator action that wipes a whole demo practice, trail included.
     AuditEvent.objects.filter(practice__in=practices)._raw_delete(connection.alias)
+    storage = User._meta.get_field("profile_photo").storage
+    for name in (
+        User.objects.filter(practice__in=practices).exclude(profile_photo="").values_list("profile_photo", flat=True)
+    ):
+        storage.delete(name)
     EmergencyContact.objects.filter(client__practice__in=practices).delete()
     Client.objects.filter(practice__in=practices).delete()
     User.objects.filter(practice__in=practices).delete()
@@ -140,6 +148,27 @@ def _user(ctx: DemoContext, practice: Practice, email: str, first: str, last: st
             bio=f"{first} {last} is a registered psychologist.",
         )
     return user
+
+
+def demo_photo(seed: int) -> bytes:
+    """A portrait placeholder (head and shoulders on a coloured background), the same for
+    the same seed."""
+    rng = random.Random(seed)
+    background = tuple(rng.randint(120, 210) for _ in range(3))
+    skin = rng.choice([(241, 194, 167), (224, 172, 105), (198, 134, 66), (141, 85, 36)])
+    shirt = tuple(rng.randint(30, 120) for _ in range(3))
+    image = Image.new("RGB", (480, 480), background)
+    draw = ImageDraw.Draw(image)
+    draw.ellipse((90, 300, 390, 640), fill=shirt)
+    draw.ellipse((160, 90, 320, 270), fill=skin)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=90)
+    return buffer.getvalue()
+
+
+def _give_photo(user: User, seed: int) -> None:
+    content = demo_photo(seed)
+    profile_photo_set(actor=user, upload=io.BytesIO(content), size=len(content))
 
 
 def _clients(ctx: DemoContext, practice: Practice, therapists: list[User], count: int, prefix: str) -> list[Client]:
@@ -200,8 +229,12 @@ def seed(ctx: DemoContext) -> None:
     ctx.other_therapist = _user(
         ctx, ctx.other_practice, "therapist@other.example", "Olive", "Other", User.Role.THERAPIST
     )
+    # Two therapists with a profile photo, so the frontend shows one; the third has none.
+    for index, therapist in enumerate(ctx.therapists[:2], start=1):
+        _give_photo(therapist, seed=index)
     ctx.clients = _clients(ctx, ctx.practice, ctx.therapists, 40, "demo")
     ctx.other_clients = _clients(ctx, ctx.other_practice, [ctx.other_therapist], 6, "other")
     ctx.log.append(
-        f"practice: 2 practices, {2 + len(ctx.therapists)} users, {len(ctx.clients) + len(ctx.other_clients)} clients"
+        f"practice: 2 practices, {2 + len(ctx.therapists)} users, {len(ctx.clients) + len(ctx.other_clients)} clients,"
+        " 2 profile photos"
     )

@@ -173,6 +173,8 @@ THROTTLE_RATES = {
     # Sensitive clinical reads and the no-show (fee) endpoint.
     "clinical": "120/minute",
     "no_show": "30/minute",
+    # Photo uploads: each is decoded and re-encoded.
+    "uploads": "30/hour",
     # Everything else.
     "api": "1200/minute",
 }
@@ -253,8 +255,48 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 
+# --- Media (uploaded files: profile photos) ----------------------------------------------------
+# Stored through Django's storage API: a local folder by default, an S3-compatible bucket
+# (AWS S3, MinIO, Ceph, ...) through django-storages when AWS_STORAGE_BUCKET_NAME is set. Media
+# files are never served as static files: the API streams each one to those allowed to see it.
+MEDIA_ROOT = os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media"))
+MEDIA_URL = "media/"
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            # Credentials: AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY, or the machine's role.
+            "access_key": os.environ.get("AWS_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("AWS_SECRET_ACCESS_KEY") or None,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "location": os.environ.get("AWS_LOCATION", ""),
+            # Private objects: the bucket is never read directly by browsers.
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+
+# Profile photos: the largest upload accepted, the largest image decoded (width x height,
+# checked from the header before any pixel is decoded: a small file may declare a huge
+# image), and the longest side kept after re-encoding.
+PROFILE_PHOTO_MAX_BYTES = int(os.environ.get("PROFILE_PHOTO_MAX_BYTES", str(5 * 1024 * 1024)))
+PROFILE_PHOTO_MAX_PIXELS = int(os.environ.get("PROFILE_PHOTO_MAX_PIXELS", str(40_000_000)))
+PROFILE_PHOTO_MAX_DIMENSION = int(os.environ.get("PROFILE_PHOTO_MAX_DIMENSION", "1024"))
+# profile_photo_url is a signed link (an <img> tag sends no token): it opens the photo for at
+# least this many seconds and at most twice as long; every user object carries a fresh one.
+PROFILE_PHOTO_LINK_LIFETIME = int(os.environ.get("PROFILE_PHOTO_LINK_LIFETIME", str(12 * 3600)))
+# The API's public origin, for absolute links (profile_photo_url) in responses.
+PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/")
+
 # --- Request limits -------------------------------------------------------------------------
+# Every request body; the photo upload views allow their own larger limit (the photo plus
+# the multipart framing), and nothing else does.
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(os.environ.get("MAX_REQUEST_BYTES", str(1024 * 1024)))
+UPLOAD_MAX_REQUEST_BYTES = PROFILE_PHOTO_MAX_BYTES + 64 * 1024
 
 # --- Email ----------------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -1,4 +1,9 @@
-"""Settings for the test suite: fast hashing, in-memory email, generous throttles."""
+"""Settings for the test suite: fast hashing, in-memory email, generous throttles, and
+uploaded files in a temporary folder."""
+
+import atexit
+import shutil
+import tempfile
 
 from .base import *  # noqa: F403
 from .base import REST_FRAMEWORK
@@ -19,3 +24,9 @@ LOGGING = {
     "handlers": {"null": {"class": "logging.NullHandler"}},
     "root": {"handlers": ["null"]},
 }
+
+# Uploads never land in the project's media folder; tests that look at files use their own
+# folder (the ``media_root`` fixture).
+MEDIA_ROOT = tempfile.mkdtemp(prefix="practice-test-media-")
+atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
+PUBLIC_BASE_URL = "http://testserver"

@@ -18,12 +18,16 @@ from typing import Any
 
 import pytest
 from django.apps import apps
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.test.client import BOUNDARY, MULTIPART_CONTENT, encode_multipart
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from practice.tests.photo_files import image_bytes
 from practice.tests.world import World
 
 CALLERS = ("anonymous", "owner", "colleague", "staff", "outsider")
@@ -48,6 +52,8 @@ class Row:
     staff: int
     outsider: int
     body: Callable[[World], dict[str, Any]] | None = None
+    #: A multipart/form-data body (file uploads) instead of a JSON one.
+    multipart: Callable[[World], dict[str, Any]] | None = None
     setup: Callable[[World], Any] | None = None
     record: str | None = None
     seen_by: tuple[str, ...] = ()
@@ -100,6 +106,14 @@ def _make_series(world: World) -> None:
     api_for(world, "owner").post(
         f"/api/appointments/{world.upcoming.pk}/recurring", _weekly_until(world), format="json"
     )
+
+
+def _photo(world: World) -> dict[str, Any]:
+    return {"photo": SimpleUploadedFile("me.jpg", image_bytes(), "image/jpeg")}
+
+
+def _give_owner_a_photo(world: World) -> None:
+    world.owner.profile_photo.save("owner.jpg", ContentFile(image_bytes()), save=True)
 
 
 # fmt: off
@@ -174,6 +188,18 @@ MATRIX = [
     # Therapists: a therapist themselves, staff every therapist of the practice.
     Row("GET",    "/api/therapists/{owner}/session-stats",        401, 200, 404, 200, 404),
     Row("GET",    "/api/therapists/{owner}/session-templates",    401, 200, 404, 200, 404),
+    # The caller's own profile and photo; a photo is seen by the owner's practice only.
+    Row("GET",    "/api/profile",                                 401, 200, 200, 200, 200),
+    Row("PUT",    "/api/profile",                                 401, 200, 200, 200, 200,
+        body=lambda w: {"firstName": "Sam", "phone": "+31612345678", "preferredLanguage": "en"}),
+    Row("POST",   "/api/profile/photo",                           401, 200, 200, 200, 200, multipart=_photo),
+    # Only the owner has a photo to delete.
+    Row("DELETE", "/api/profile/photo",                           401, 200, 404, 404, 404, setup=_give_owner_a_photo),
+    Row("GET",    "/api/profile/photo/{owner}",                   401, 200, 200, 200, 404, setup=_give_owner_a_photo),
+    # Staff set and remove a therapist's photo.
+    Row("POST",   "/api/admin/therapists/{owner}/photo/upload",   401, 403, 403, 200, 403, multipart=_photo),
+    Row("DELETE", "/api/admin/therapists/{owner}/photo",          401, 403, 403, 200, 403,
+        setup=_give_owner_a_photo),
     # Anything else under /api/ is the JSON 404.
     *(Row(method, "/api/no-such-route",                           404, 404, 404, 404, 404) for method in ANY_METHOD),
 ]
@@ -225,9 +251,8 @@ def test_each_caller_gets_the_expected_status_and_a_denial_changes_nothing(row, 
             if row.setup:
                 row.setup(world)
             api = api_for(world, caller)
-            body = row.body(world) if row.body else None
             before = database_snapshot()
-            response = api.generic(row.method, path, data=_json(body), content_type="application/json")
+            response = send(api, row, path, world)
             if response.status_code != row.expected(caller):
                 wrong.append(f"{caller}: {response.status_code} (expected {row.expected(caller)})")
             elif row.record and response.status_code < 300:
@@ -244,6 +269,14 @@ def test_each_caller_gets_the_expected_status_and_a_denial_changes_nothing(row, 
 
 def _json(body: dict | None) -> str:
     return json.dumps(body) if body is not None else ""
+
+
+def send(api: APIClient, row: Row, path: str, world: World):
+    """The row's request, with its body as JSON or as multipart/form-data."""
+    if row.multipart:
+        return api.generic(row.method, path, encode_multipart(BOUNDARY, row.multipart(world)), MULTIPART_CONTENT)
+    body = row.body(world) if row.body else None
+    return api.generic(row.method, path, data=_json(body), content_type="application/json")
 
 
 def _join_route(prefix: str, route: str) -> str:
