@@ -101,7 +101,7 @@ class AuthenticationError(DomainError):
 
 class PayloadTooLargeError(DomainError):
     status_code = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
-    default_code = "payload_too_large"
+    default_code = ErrorCode.PAYLOAD_TOO_LARGE
     default_message = "The request body is too large."
 
 
@@ -110,7 +110,6 @@ class PhotoError(enum.StrEnum):
 
     MISSING = "photo_missing"
     EMPTY = "photo_empty"
-    TOO_LARGE = "payload_too_large"
     UNSUPPORTED_TYPE = "unsupported_image_type"
     TOO_MANY_PIXELS = "image_too_many_pixels"
     UNREADABLE = "image_unreadable"

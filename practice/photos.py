@@ -25,7 +25,7 @@ from django.core import signing
 from django.utils.crypto import constant_time_compare
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from .errors import PayloadTooLargeError, PhotoError, ValidationFailed
+from .errors import ErrorCode, PayloadTooLargeError, PhotoError, ValidationFailed
 
 FIELD = "photo"
 
@@ -98,7 +98,7 @@ def profile_photo_process(
         raise ValidationFailed.for_field(FIELD, "The photo is empty.", code=PhotoError.EMPTY)
     if size > max_bytes:
         message = f"The photo may be at most {max_bytes // (1024 * 1024)} MB."
-        raise PayloadTooLargeError(PhotoError.TOO_LARGE, message, errors=[{"field": FIELD, "message": message}])
+        raise PayloadTooLargeError(ErrorCode.PAYLOAD_TOO_LARGE, message, errors=[{"field": FIELD, "message": message}])
     upload.seek(0)
     with warnings.catch_warnings():
         # Pillow's own bomb guard warns (and, far above our limit, raises) on open.

@@ -14,3 +14,10 @@ class IsTherapist(IsPracticeMember):
 
     def has_permission(self, request, view) -> bool:
         return super().has_permission(request, view) and request.user.is_therapist
+
+
+class IsPracticeStaff(IsPracticeMember):
+    message = "Only practice staff may do this."
+
+    def has_permission(self, request, view) -> bool:
+        return super().has_permission(request, view) and request.user.is_practice_staff

@@ -19,6 +19,17 @@ from practice.services.common import model_update
 
 logger = logging.getLogger(__name__)
 
+
+def _clean_without(relation: str):
+    """Validate every field but ``relation``, resolved by the caller (and the uniqueness
+    checks the database enforces)."""
+
+    def clean(instance) -> None:
+        instance.full_clean(exclude=[relation], validate_unique=False)
+
+    return clean
+
+
 USER_PROFILE_FIELDS = ("first_name", "last_name", "phone", "preferred_language")
 THERAPIST_PROFILE_FIELDS = (
     "bio",
@@ -53,10 +64,12 @@ def profile_update(
         field = next(iter(therapist_data))
         raise ValidationFailed.for_field(field, "Only therapists have a professional profile.")
     user = User.objects.select_for_update().get(pk=actor.pk)
-    model_update(instance=user, fields=USER_PROFILE_FIELDS, data=user_data, clean_exclude=["practice"])
+    model_update(instance=user, fields=USER_PROFILE_FIELDS, data=user_data, clean=_clean_without("practice"))
     if therapist_data:
         profile, _ = Therapist.objects.select_for_update().get_or_create(user=user)
-        model_update(instance=profile, fields=THERAPIST_PROFILE_FIELDS, data=therapist_data, clean_exclude=["user"])
+        model_update(
+            instance=profile, fields=THERAPIST_PROFILE_FIELDS, data=therapist_data, clean=_clean_without("user")
+        )
     return user
 
 
