@@ -229,6 +229,7 @@ def two_factor_challenge_start(*, user: User) -> str:
     ``TWO_FACTOR_TEMP_TOKEN_SECONDS`` and one completed second step, for this user only."""
     token = secrets.token_urlsafe(32)
     now = timezone.now()
+    TwoFactorChallenge.objects.filter(user=user, expires_at__lt=now).delete()  # the user's stale ones
     TwoFactorChallenge.objects.create(
         user=user,
         digest=_challenge_digest(token),
