@@ -94,9 +94,11 @@ class LoginInputSerializer(serializers.Serializer):
     two_factor_code = StrictCharField(
         max_length=32,
         required=False,
+        allow_blank=True,
         help_text=(
             "With two-factor authentication on: a current code of the authenticator app, or a recovery code. "
-            "Without it such a login answers requiresTwoFactor and a tempToken."
+            "Without it (or empty, as the frontend's login form sends it) such a login answers requiresTwoFactor "
+            "and a tempToken."
         ),
     )
 
