@@ -1,12 +1,14 @@
 """Fixtures shared by every app's tests: the people of two practices and API clients
 authenticated as each of them, the way the frontend calls the API (JWT bearer)."""
 
+import pyotp
 import pytest
 from django.core.cache import cache
 from django.db import connection
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from practice.demo.core import demo_two_factor_secret
 from practice.tests.factories import ClientFactory, PracticeFactory, StaffFactory, TherapistFactory
 
 
@@ -52,6 +54,18 @@ def other_practice_therapist(other_practice):
 def client_record(practice, therapist):
     """A client of the practice assigned to ``therapist``."""
     return ClientFactory(practice=practice, therapists=[therapist])
+
+
+def demo_sign_in(api: APIClient, email: str, password: str) -> dict:
+    """Sign in as a demo user of ``seed_demo --with-2fa`` the way the frontend does: the
+    password, then the same login with the current code of their fixed secret."""
+    credentials = {"email": email, "password": password}
+    first = api.post("/api/auth/login", credentials, format="json").json()
+    assert first["requiresTwoFactor"] is True, first
+    code = pyotp.TOTP(demo_two_factor_secret(email)).now()
+    response = api.post("/api/auth/login", {**credentials, "twoFactorCode": code}, format="json")
+    assert response.status_code == 200, response.content
+    return response.json()
 
 
 def authenticated_client(user) -> APIClient:

@@ -66,6 +66,24 @@ def prepare_databases(config: Config, reseed: bool) -> dict:
     return meta
 
 
+def set_up_two_factor(base: str, email: str, token: str) -> None:
+    """Therapists reach the API only with two-factor authentication on: set it up as the
+    frontend's setup page does, with a code computed from the returned secret."""
+    import pyotp
+
+    status, body = http_json(f"{base}/api/auth/setup-2fa", "POST", {}, token)
+    if status == 409:  # already on
+        return
+    if status != 200:
+        raise RuntimeError(f"two-factor setup of {email} failed: {status} {body}")
+    secret = body["data"]["secret"]
+    status, body = http_json(
+        f"{base}/api/auth/verify-2fa", "POST", {"code": pyotp.TOTP(secret).now(), "secret": secret}, token
+    )
+    if status != 200:
+        raise RuntimeError(f"two-factor verification of {email} failed: {status} {body}")
+
+
 def login_users(base: str, config: Config, fixtures: dict) -> list[BenchUser]:
     users = []
     for spec in fixtures["users"][: config.users]:
@@ -74,6 +92,7 @@ def login_users(base: str, config: Config, fixtures: dict) -> list[BenchUser]:
         )
         if status != 200 or "accessToken" not in body:
             raise RuntimeError(f"login of {spec['email']} failed: {status} {body}")
+        set_up_two_factor(base, spec["email"], body["accessToken"])
         users.append(
             BenchUser(
                 id=spec["id"],

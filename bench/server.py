@@ -16,7 +16,7 @@ from .config import Config
 
 REPO = Path(__file__).resolve().parent.parent
 GENEROUS_RATE = "100000000/minute"
-THROTTLE_SCOPES = ("LOGIN", "REFRESH", "CLINICAL", "NO_SHOW", "API")
+THROTTLE_SCOPES = ("LOGIN", "REFRESH", "TWO_FACTOR", "CLINICAL", "NO_SHOW", "API")
 
 
 def app_environment(config: Config, database: str) -> dict[str, str]:

@@ -1,13 +1,16 @@
 import uuid
 from urllib.parse import urlencode
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.html import format_html
 
 from .admin_scoping import PracticeScopedAdmin, PracticeScopedAdminMixin, ReadOnlyAdminMixin
+from .api.request import client_ip
 from .models import AuditEvent, Client, EmergencyContact, Practice, Therapist, User
+from .selectors import user_two_factor_enabled
+from .services import two_factor
 
 
 @admin.register(Practice)
@@ -36,18 +39,43 @@ class UserAdmin(PracticeScopedAdminMixin, DjangoUserAdmin):
     form = PracticeUserChangeForm
     add_form = PracticeUserCreationForm
     ordering = ["email"]
-    list_display = ["email", "full_name", "role", "practice", "is_active", "is_staff", "last_login"]
+    list_display = ["email", "full_name", "role", "practice", "is_active", "is_staff", "two_factor_on", "last_login"]
     list_filter = ["role", "is_active", "is_staff", "practice"]
-    list_select_related = ["practice"]
+    list_select_related = ["practice", "two_factor"]
+    actions = ["reset_two_factor"]
     search_fields = ["email", "first_name", "last_name"]
     autocomplete_fields = ["practice"]
     readonly_fields = ["id", "last_login", "date_joined"]
     fieldsets = [
         (None, {"fields": ["id", "email", "password"]}),
-        ("Person", {"fields": ["first_name", "last_name", "role", "practice"]}),
-        ("Access", {"fields": ["is_active", "is_staff", "is_superuser", "groups", "user_permissions"]}),
+        ("Person", {"fields": ["first_name", "last_name", "phone", "preferred_language", "role", "practice"]}),
+        (
+            "Access",
+            {"fields": ["is_active", "email_verified", "is_staff", "is_superuser", "groups", "user_permissions"]},
+        ),
         ("Dates", {"fields": ["last_login", "date_joined"]}),
     ]
+
+    @admin.display(boolean=True, description="2FA")
+    def two_factor_on(self, obj) -> bool:
+        return user_two_factor_enabled(obj)
+
+    @admin.action(description="Reset two-factor authentication (the user sets it up again)", permissions=["change"])
+    def reset_two_factor(self, request, queryset):
+        """For a lost phone: the authenticator and recovery codes are removed, and the user
+        sets up a new one at their next sign-in. Each reset is written to the audit trail."""
+        reset = [
+            user
+            for user in queryset.select_related("practice")
+            if two_factor.two_factor_reset(actor=request.user, user=user, ip_address=client_ip(request))
+        ]
+        self.message_user(
+            request,
+            f"Two-factor authentication reset for {len(reset)} user(s)."
+            if reset
+            else "None of the selected users had two-factor authentication.",
+            messages.SUCCESS if reset else messages.WARNING,
+        )
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))

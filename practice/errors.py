@@ -39,6 +39,13 @@ class PracticeError(enum.StrEnum):
     ACCOUNT_LOCKED = "account_locked"
     TOKEN_NOT_VALID = "token_not_valid"  # noqa: S105 (a code, not a secret)
     NO_ACTIVE_ACCOUNT = "no_active_account"
+    TWO_FACTOR_REQUIRED = "two_factor_required"
+    INVALID_TWO_FACTOR_CODE = "invalid_two_factor_code"
+    TWO_FACTOR_NOT_ENABLED = "two_factor_not_enabled"
+    TWO_FACTOR_ALREADY_ENABLED = "two_factor_already_enabled"
+    TWO_FACTOR_NOT_SET_UP = "two_factor_not_set_up"
+    TWO_FACTOR_SECRET_MISMATCH = "two_factor_secret_mismatch"  # noqa: S105 (a code, not a secret)
+    INVALID_TEMP_TOKEN = "invalid_temp_token"  # noqa: S105 (a code, not a secret)
 
 
 class DomainError(Exception):

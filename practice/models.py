@@ -36,6 +36,10 @@ class Practice(TimeStampedModel):
     country = models.CharField(
         max_length=2, default="NL", help_text="ISO 3166 code; the default region for phone numbers."
     )
+    require_two_factor_for_staff = models.BooleanField(
+        default=False,
+        help_text="Staff must set up two-factor authentication before using the API (therapists always must).",
+    )
 
     class Meta:
         ordering = ["name"]
@@ -85,8 +89,8 @@ class User(AbstractBaseUser, PermissionsMixin):
         STAFF = "staff", "Staff"
 
     class Language(models.TextChoices):
-        NL = "nl", "Nederlands"
-        EN = "en", "English"
+        DUTCH = "nl", "Nederlands"
+        ENGLISH = "en", "English"
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(unique=True)
@@ -95,7 +99,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.THERAPIST)
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="users", null=True, blank=True)
     phone = PhoneNumberField(blank=True, help_text="E.164.")
-    preferred_language = models.CharField(max_length=2, choices=Language.choices, default=Language.NL)
+    preferred_language = models.CharField(max_length=2, choices=Language.choices, default=Language.DUTCH)
     profile_photo = models.ImageField(
         upload_to=PROFILE_PHOTO_DIRECTORY,
         blank=True,
@@ -104,7 +108,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_active = models.BooleanField(default=True)
     is_staff = models.BooleanField(default=False, help_text="May sign in to the admin.")
+    email_verified = models.BooleanField(default=False)
     date_joined = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
 
     objects = UserManager()
 
@@ -292,3 +298,81 @@ class RevokedTokenFamily(models.Model):
 
     def __str__(self) -> str:
         return f"{self.family} ({self.reason})"
+
+
+class TwoFactorDevice(models.Model):
+    """A user's TOTP authenticator (RFC 6238).
+
+    Created pending by the setup step and enabled once the user proves it with a code. The
+    secret is stored encrypted (``practice.two_factor_crypto``). ``last_used_step`` is the
+    last accepted TOTP time step: a code is accepted only for a later step, so no code is
+    ever accepted twice."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="two_factor")
+    encrypted_secret = models.TextField(help_text="The base32 TOTP secret, Fernet-encrypted.")
+    enabled = models.BooleanField(default=False)
+    confirmed_at = models.DateTimeField(null=True, blank=True, help_text="When setup was completed.")
+    last_used_step = models.BigIntegerField(null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = "two-factor device"
+
+    def __str__(self) -> str:
+        return f"{self.user} ({'enabled' if self.enabled else 'pending'})"
+
+    @property
+    def secret(self) -> str:
+        from practice.two_factor_crypto import decrypt_secret
+
+        return decrypt_secret(self.encrypted_secret)
+
+    @secret.setter
+    def secret(self, value: str) -> None:
+        from practice.two_factor_crypto import encrypt_secret
+
+        self.encrypted_secret = encrypt_secret(value)
+
+
+class TwoFactorRecoveryCode(models.Model):
+    """A one-time recovery code: only a salted SHA-256 digest is kept; ``used_at`` is set
+    by the one conditional update that accepts it."""
+
+    device = models.ForeignKey(TwoFactorDevice, on_delete=models.CASCADE, related_name="recovery_codes")
+    salt = models.CharField(max_length=32)
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"recovery code of {self.device.user} ({'used' if self.used_at else 'unused'})"
+
+
+class TwoFactorChallenge(models.Model):
+    """The second step of a sign-in with two-factor authentication: the ``tempToken`` a
+    correct password earns. Only its SHA-256 digest is stored; it expires after
+    ``TWO_FACTOR_TEMP_TOKEN_SECONDS`` and is used at most once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="two_factor_challenges")
+    digest = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"sign-in challenge of {self.user}"
+
+
+class RefreshTokenRotation(models.Model):
+    """What rotating a refresh token produced, kept for the grace window
+    (``AUTH_REFRESH_GRACE_SECONDS``): the same rotated token presented again within it
+    (another browser tab refreshing at the same moment) answers with the same successor
+    instead of counting as reuse."""
+
+    previous_jti = models.CharField(max_length=255, unique=True)
+    successor = models.ForeignKey("token_blacklist.OutstandingToken", on_delete=models.CASCADE, related_name="+")
+    access_token = models.TextField()
+    rotated_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.previous_jti} -> {self.successor_id}"

@@ -151,3 +151,28 @@ def audit_chain_verify(*, practice: Practice, chunk_size: int = 2000) -> tuple[i
         expected_prev = entry.hash
         expected_sequence += 1
     return checked, None
+
+
+def user_me(*, actor: User) -> User:
+    """The signed-in user as a response shows them: with their practice and two-factor
+    state, read afresh (after a change to either within the request)."""
+    return User.objects.select_related("practice", "two_factor").get(pk=actor.pk)
+
+
+def user_two_factor_required(user: User) -> bool:
+    """Therapists read health data: two-factor authentication is required for them
+    always (NEN 7510), for staff when their practice says so."""
+    if user.is_therapist:
+        return True
+    return bool(user.is_practice_staff and user.practice_id and user.practice.require_two_factor_for_staff)
+
+
+def user_two_factor_enabled(user: User) -> bool:
+    device = getattr(user, "two_factor", None)
+    return bool(device is not None and device.enabled)
+
+
+def user_two_factor_missing(user: User) -> bool:
+    """Whether the user must set up two-factor authentication before anything else.
+    Reads only what authentication loaded with the user: no query."""
+    return user_two_factor_required(user) and not user_two_factor_enabled(user)

@@ -1,9 +1,11 @@
+from drf_spectacular.utils import extend_schema_field
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from .api.fields import PhoneNumberTextField, StrictCharField
 from .api.serializers import CamelCaseFieldsMixin
 from .models import Client, EmergencyContact, Practice, User
+from .selectors import user_profile_photo_url
 
 PHONE_MAX_LENGTH = 32
 
@@ -27,18 +29,78 @@ class PracticeSummarySerializer(serializers.ModelSerializer):
 
 
 class UserSerializer(serializers.ModelSerializer):
+    """The signed-in user, in the field names of the frontend's ``User`` type (snake_case)."""
+
+    status = serializers.SerializerMethodField(help_text="``active``, or ``inactive`` for a deactivated account.")
+    phone = serializers.SerializerMethodField(help_text="E.164, or null.")
+    two_factor_enabled = serializers.SerializerMethodField()
+    two_factor_setup_completed = serializers.SerializerMethodField(
+        help_text="Two-factor setup was completed (the frontend sends a therapist without it to its setup page)."
+    )
+    created_at = serializers.DateTimeField(source="date_joined", read_only=True)
+    profile_photo_url = serializers.SerializerMethodField()
     full_name = serializers.CharField(read_only=True)
     practice = PracticeSummarySerializer(read_only=True)
 
     class Meta:
         model = User
-        fields = ["id", "email", "first_name", "last_name", "full_name", "role", "practice"]
+        fields = [
+            "id",
+            "email",
+            "role",
+            "status",
+            "first_name",
+            "last_name",
+            "full_name",
+            "phone",
+            "preferred_language",
+            "two_factor_enabled",
+            "two_factor_setup_completed",
+            "email_verified",
+            "last_login",
+            "created_at",
+            "updated_at",
+            "profile_photo_url",
+            "practice",
+        ]
         read_only_fields = fields
+
+    @extend_schema_field({"type": "string", "enum": ["active", "inactive"]})
+    def get_status(self, user: User) -> str:
+        return "active" if user.is_active else "inactive"
+
+    def get_phone(self, user: User) -> str | None:
+        return str(user.phone) if user.phone else None
+
+    def _device(self, user: User):
+        return getattr(user, "two_factor", None)
+
+    def get_two_factor_enabled(self, user: User) -> bool:
+        device = self._device(user)
+        return bool(device and device.enabled)
+
+    def get_two_factor_setup_completed(self, user: User) -> bool:
+        device = self._device(user)
+        return bool(device and device.enabled and device.confirmed_at)
+
+    @extend_schema_field({"type": "string", "format": "uri", "nullable": True})
+    def get_profile_photo_url(self, user: User) -> str | None:
+        return user_profile_photo_url(user)
 
 
 class LoginInputSerializer(serializers.Serializer):
     email = serializers.EmailField(max_length=254)
     password = StrictCharField(max_length=256, trim_whitespace=False, style={"input_type": "password"})
+    two_factor_code = StrictCharField(
+        max_length=32,
+        required=False,
+        allow_blank=True,
+        help_text=(
+            "With two-factor authentication on: a current code of the authenticator app, or a recovery code. "
+            "Without it (or empty, as the frontend's login form sends it) such a login answers requiresTwoFactor "
+            "and a tempToken."
+        ),
+    )
 
 
 class RefreshInputSerializer(serializers.Serializer):
@@ -53,16 +115,74 @@ class LogoutInputSerializer(RefreshInputSerializer):
     pass
 
 
-class AuthTokensSerializer(CamelCaseFieldsMixin, serializers.Serializer):
-    """Login and refresh answer with the tokens at the top level, next to ``success``."""
+class AuthTokensSerializer(serializers.Serializer):
+    """Login, refresh and the second sign-in step answer with the tokens at the top level,
+    next to ``success``, in the frontend's ``AuthResponse`` names."""
 
     is_envelope = True
 
     success = serializers.BooleanField()
     message = serializers.CharField(required=False)
-    access_token = serializers.CharField()
-    refresh_token = serializers.CharField()
+    accessToken = serializers.CharField()
+    refreshToken = serializers.CharField(
+        help_text="Also set as the httpOnly refreshToken cookie, which browsers should use instead."
+    )
     user = UserSerializer()
+
+
+class LoginResponseSerializer(serializers.Serializer):
+    """A login answers either with tokens, or (two-factor authentication on, no code sent)
+    with ``requiresTwoFactor: true`` and the ``tempToken`` of the second step, no tokens."""
+
+    is_envelope = True
+
+    success = serializers.BooleanField()
+    message = serializers.CharField()
+    accessToken = serializers.CharField(required=False)
+    refreshToken = serializers.CharField(required=False)
+    user = UserSerializer(required=False)
+    requiresTwoFactor = serializers.BooleanField(required=False)
+    tempToken = serializers.CharField(
+        required=False,
+        help_text="For POST /api/auth/verify-2fa with the X-Temp-Token header; single use, short-lived.",
+    )
+
+
+class TwoFactorSetupSerializer(serializers.Serializer):
+    """A new authenticator secret, shown once: the frontend's ``TwoFactorSetup``."""
+
+    secret = serializers.CharField(help_text="Base32 TOTP secret, for typing into an authenticator app.")
+    qrCodeUrl = serializers.CharField(help_text="The otpauth URI as a QR code, a PNG data URL.")
+    otpauthUri = serializers.CharField(help_text="otpauth://totp/... (RFC 6238, SHA-1, 6 digits, 30 s).")
+    backupCodes = serializers.ListField(
+        child=serializers.CharField(), help_text="Ten one-time recovery codes, shown only now."
+    )
+
+
+class TwoFactorVerifyInputSerializer(serializers.Serializer):
+    code = StrictCharField(max_length=32, help_text="A current code of the authenticator app (or a recovery code).")
+    secret = StrictCharField(
+        max_length=64,
+        required=False,
+        help_text="The secret setup returned: turns two-factor authentication on. Leave out with X-Temp-Token.",
+    )
+
+
+class TwoFactorVerifyResponseSerializer(serializers.Serializer):
+    """Setup verified: the user (``two_factor_setup_completed`` now true). A sign-in
+    completed with ``X-Temp-Token``: the tokens as well."""
+
+    is_envelope = True
+
+    success = serializers.BooleanField()
+    message = serializers.CharField()
+    user = UserSerializer()
+    accessToken = serializers.CharField(required=False)
+    refreshToken = serializers.CharField(required=False)
+
+
+class TwoFactorCodeInputSerializer(serializers.Serializer):
+    code = StrictCharField(max_length=32, help_text="A current code of the authenticator app, or a recovery code.")
 
 
 class TherapistRefSerializer(serializers.ModelSerializer):

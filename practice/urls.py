@@ -15,6 +15,9 @@ from .views import (
     LogoutView,
     MeView,
     RefreshTokenView,
+    TwoFactorDisableView,
+    TwoFactorSetupView,
+    TwoFactorVerifyView,
 )
 from .views_profile import (
     ProfilePhotoFileView,
@@ -32,6 +35,9 @@ api_urlpatterns = [
     path("auth/refresh-token", RefreshTokenView.as_view(), name="auth-refresh-token"),
     path("auth/logout", LogoutView.as_view(), name="auth-logout"),
     path("auth/me", MeView.as_view(), name="auth-me"),
+    path("auth/setup-2fa", TwoFactorSetupView.as_view(), name="auth-setup-2fa"),
+    path("auth/verify-2fa", TwoFactorVerifyView.as_view(), name="auth-verify-2fa"),
+    path("auth/disable-2fa", TwoFactorDisableView.as_view(), name="auth-disable-2fa"),
     path("health", HealthView.as_view(), name="health"),
     path("profile", ProfileView.as_view(), name="profile"),
     path("profile/photo", ProfilePhotoView.as_view(), name="profile-photo-own"),

@@ -9,9 +9,10 @@ from rest_framework.views import APIView
 
 from . import selectors
 from .api.envelope import Envelope, envelope
+from .api.permissions import IsPracticeMember
 from .api.request import client_ip
 from .api.serializers import ErrorEnvelopeSerializer, MessageSerializer
-from .errors import AuthenticationError, ErrorCode
+from .errors import AuthenticationError, ErrorCode, ValidationFailed
 from .filters import ClientFilter
 from .models import Client
 from .serializers import (
@@ -22,11 +23,17 @@ from .serializers import (
     EmergencyContactSerializer,
     HealthSerializer,
     LoginInputSerializer,
+    LoginResponseSerializer,
     LogoutInputSerializer,
     RefreshInputSerializer,
+    TwoFactorCodeInputSerializer,
+    TwoFactorSetupSerializer,
+    TwoFactorVerifyInputSerializer,
+    TwoFactorVerifyResponseSerializer,
     UserSerializer,
 )
-from .services import auth, records
+from .services import auth, records, two_factor
+from .tokens import TokenPair
 
 
 def _set_refresh_cookie(response: Response, refresh_token: str) -> None:
@@ -35,28 +42,38 @@ def _set_refresh_cookie(response: Response, refresh_token: str) -> None:
         refresh_token,
         max_age=int(settings.SIMPLE_JWT["REFRESH_TOKEN_LIFETIME"].total_seconds()),
         path=settings.AUTH_REFRESH_COOKIE_PATH,
+        domain=settings.AUTH_REFRESH_COOKIE_DOMAIN,
         secure=settings.AUTH_REFRESH_COOKIE_SECURE,
         httponly=True,
         samesite=settings.AUTH_REFRESH_COOKIE_SAMESITE,
     )
 
 
-def _tokens_response(user, refresh, message: str | None = None) -> Response:
+def _clear_refresh_cookie(response: Response) -> None:
+    response.delete_cookie(
+        settings.AUTH_REFRESH_COOKIE_NAME,
+        path=settings.AUTH_REFRESH_COOKIE_PATH,
+        domain=settings.AUTH_REFRESH_COOKIE_DOMAIN,
+        samesite=settings.AUTH_REFRESH_COOKIE_SAMESITE,
+    )
+
+
+def _tokens_response(user, tokens: TokenPair, message: str | None = None) -> Response:
     body = Envelope(success=True)
     if message:
         body["message"] = message
-    body.update(
-        accessToken=str(refresh.access_token),
-        refreshToken=str(refresh),
-        user=UserSerializer(user).data,
-    )
+    body.update(accessToken=tokens.access, refreshToken=tokens.refresh, user=UserSerializer(user).data)
     response = Response(body)
-    _set_refresh_cookie(response, str(refresh))
+    _set_refresh_cookie(response, tokens.refresh)
     return response
 
 
-def _refresh_token_from(request, serializer) -> str:
-    token = serializer.validated_data.get("refresh_token") or request.COOKIES.get(settings.AUTH_REFRESH_COOKIE_NAME)
+def _refresh_token_from(request, serializer) -> str | None:
+    return serializer.validated_data.get("refresh_token") or request.COOKIES.get(settings.AUTH_REFRESH_COOKIE_NAME)
+
+
+def _refresh_token_required(request, serializer) -> str:
+    token = _refresh_token_from(request, serializer)
     if not token:
         # No credentials at all is a 401, as for a missing access token.
         message = "A refresh token is required (body or cookie)."
@@ -66,6 +83,12 @@ def _refresh_token_from(request, serializer) -> str:
     return token
 
 
+def _bearer_token(request) -> str | None:
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() or None if scheme in settings.SIMPLE_JWT["AUTH_HEADER_TYPES"] else None
+
+
 # The refresh token may come as the httpOnly cookie set at login instead of in the body.
 REFRESH_COOKIE_PARAMETER = OpenApiParameter(
     settings.AUTH_REFRESH_COOKIE_NAME,
@@ -73,6 +96,13 @@ REFRESH_COOKIE_PARAMETER = OpenApiParameter(
     OpenApiParameter.COOKIE,
     required=False,
     description="The refresh token, when it is not in the body.",
+)
+TEMP_TOKEN_PARAMETER = OpenApiParameter(
+    "X-Temp-Token",
+    str,
+    OpenApiParameter.HEADER,
+    required=False,
+    description="The tempToken of a login that answered requiresTwoFactor: completes that sign-in.",
 )
 
 
@@ -89,7 +119,10 @@ class NonAtomicAPIView(APIView):
 
 class LoginView(NonAtomicAPIView):
     """Sign in with email and password. Answers with a short-lived access token and a
-    rotating refresh token (also set as an httpOnly cookie)."""
+    rotating refresh token (also set as an httpOnly cookie). With two-factor
+    authentication on, the password alone answers ``requiresTwoFactor: true`` and a
+    ``tempToken`` instead; send the login again with ``twoFactorCode`` (or the code to
+    ``verify-2fa`` with ``X-Temp-Token``) to complete it."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -98,19 +131,30 @@ class LoginView(NonAtomicAPIView):
     @extend_schema(
         operation_id="auth_login",
         request=LoginInputSerializer,
-        responses={200: AuthTokensSerializer},
+        responses={200: LoginResponseSerializer},
         tags=["auth"],
     )
     def post(self, request):
         serializer = LoginInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user, refresh = auth.auth_login(**serializer.validated_data, request=request)
-        return _tokens_response(user, refresh, "Login successful.")
+        result = auth.auth_login(**serializer.validated_data, request=request)
+        if result.tokens is None:
+            return Response(
+                Envelope(
+                    success=True,
+                    message="Enter the code of your authenticator app.",
+                    requiresTwoFactor=True,
+                    tempToken=result.temp_token,
+                )
+            )
+        return _tokens_response(result.user, result.tokens, "Login successful.")
 
 
 class RefreshTokenView(NonAtomicAPIView):
     """Exchange a refresh token (body or cookie) for a new access token and a new refresh
-    token. The presented refresh token is blacklisted; using it again fails."""
+    token. The presented refresh token is blacklisted: presented again within
+    ``AUTH_REFRESH_GRACE_SECONDS`` it answers with the same new pair, later it revokes
+    every token of its sign-in."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
@@ -126,16 +170,30 @@ class RefreshTokenView(NonAtomicAPIView):
     def post(self, request):
         serializer = RefreshInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        user, refresh = auth.auth_refresh(token=_refresh_token_from(request, serializer))
-        return _tokens_response(user, refresh)
+        user, tokens = auth.auth_refresh(token=_refresh_token_required(request, serializer))
+        return _tokens_response(user, tokens)
 
 
 class LogoutView(APIView):
-    """Blacklist the refresh token (body or cookie) and clear the cookie."""
+    """End the session: blacklist the refresh token (body or cookie) and its family, end
+    the access token of the ``Authorization`` header at once, and clear the cookie."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_scope = "refresh"
+
+    def _logout(self, request, serializer):
+        refresh_token = _refresh_token_from(request, serializer)
+        access_token = _bearer_token(request)
+        if not refresh_token and not access_token:
+            message = "A refresh token (body or cookie) or an access token is required."
+            raise AuthenticationError(
+                ErrorCode.NOT_AUTHENTICATED, message, errors=[{"field": "refreshToken", "message": message}]
+            )
+        auth.auth_logout(refresh_token=refresh_token, access_token=access_token)
+        response = Response(envelope({"detail": "Logged out."}, message="Logged out."))
+        _clear_refresh_cookie(response)
+        return response
 
     @extend_schema(
         operation_id="auth_logout",
@@ -147,18 +205,113 @@ class LogoutView(APIView):
     def post(self, request):
         serializer = LogoutInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        auth.auth_logout(token=_refresh_token_from(request, serializer))
-        response = Response(envelope({"detail": "Logged out."}, message="Logged out."))
-        response.delete_cookie(settings.AUTH_REFRESH_COOKIE_NAME, path=settings.AUTH_REFRESH_COOKIE_PATH)
-        return response
+        return self._logout(request, serializer)
+
+    @extend_schema(
+        operation_id="auth_logout_delete",
+        request=LogoutInputSerializer,
+        parameters=[REFRESH_COOKIE_PARAMETER],
+        responses={200: MessageSerializer},
+        tags=["auth"],
+        description="As POST; the way the frontend logs out, with no body: the refresh token from the cookie.",
+    )
+    def delete(self, request):
+        return self.post(request)
 
 
 class MeView(APIView):
     """The signed-in user. Their ``id`` identifies a therapist everywhere in the API."""
 
+    two_factor_exempt = True
+
     @extend_schema(operation_id="auth_me", responses={200: UserSerializer}, tags=["auth"])
     def get(self, request):
         return Response(UserSerializer(request.user).data)
+
+
+class TwoFactorSetupView(APIView):
+    """Start setting up two-factor authentication: a new TOTP secret, its QR code and ten
+    recovery codes, shown once. Sign-in is unchanged until ``verify-2fa`` with a code."""
+
+    two_factor_exempt = True
+    throttle_scope = "two_factor"
+
+    @extend_schema(
+        operation_id="auth_setup_2fa",
+        request=None,
+        responses={200: TwoFactorSetupSerializer, 409: ErrorEnvelopeSerializer},
+        tags=["auth"],
+    )
+    def post(self, request):
+        setup = two_factor.two_factor_setup(user=request.user)
+        return Response(
+            {
+                "secret": setup.secret,
+                "qrCodeUrl": setup.qr_code_url,
+                "otpauthUri": setup.otpauth_uri,
+                "backupCodes": setup.recovery_codes,
+            }
+        )
+
+
+class TwoFactorVerifyView(APIView):
+    """Two uses. Signed in, with ``{code, secret}``: turn on the authenticator setup
+    created. With the ``X-Temp-Token`` header of a login that answered
+    ``requiresTwoFactor``, and ``{code}`` (or a recovery code): complete that sign-in and
+    receive the tokens."""
+
+    permission_classes = [AllowAny]
+    two_factor_exempt = True
+    throttle_scope = "two_factor"
+
+    @extend_schema(
+        operation_id="auth_verify_2fa",
+        request=TwoFactorVerifyInputSerializer,
+        parameters=[TEMP_TOKEN_PARAMETER],
+        responses={200: TwoFactorVerifyResponseSerializer, 409: ErrorEnvelopeSerializer},
+        tags=["auth"],
+    )
+    def post(self, request):
+        serializer = TwoFactorVerifyInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        code = serializer.validated_data["code"]
+        temp_token = request.headers.get("X-Temp-Token")
+        secret = serializer.validated_data.get("secret")
+        if temp_token and not secret:
+            user, tokens = auth.auth_login_second_factor(temp_token=temp_token, code=code)
+            return _tokens_response(user, tokens, "Login successful.")
+        if not IsPracticeMember().has_permission(request, self):
+            raise AuthenticationError(ErrorCode.NOT_AUTHENTICATED, "Authentication credentials were not provided.")
+        if not secret:
+            raise ValidationFailed.for_field("secret", "The secret from setup-2fa is required (or send X-Temp-Token).")
+        two_factor.two_factor_enable(user=request.user, secret=secret, code=code)
+        body = Envelope(
+            success=True,
+            message="Two-factor authentication is on.",
+            user=UserSerializer(selectors.user_me(actor=request.user)).data,
+        )
+        return Response(body)
+
+
+class TwoFactorDisableView(APIView):
+    """Turn two-factor authentication off, with a current code or a recovery code. Where
+    it is required (therapists), the API is closed again until it is set up anew."""
+
+    two_factor_exempt = True
+    throttle_scope = "two_factor"
+
+    @extend_schema(
+        operation_id="auth_disable_2fa",
+        request=TwoFactorCodeInputSerializer,
+        responses={200: MessageSerializer, 409: ErrorEnvelopeSerializer},
+        tags=["auth"],
+    )
+    def post(self, request):
+        serializer = TwoFactorCodeInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        two_factor.two_factor_disable(user=request.user, code=serializer.validated_data["code"])
+        message = "Two-factor authentication is off."
+        return Response(envelope({"detail": message}, message=message))
 
 
 class HealthView(APIView):

@@ -3,6 +3,7 @@ from django.core.management import call_command
 from rest_framework.test import APIClient
 
 from clinical.models import MedicalHistory, TherapyGoal
+from conftest import demo_sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +28,10 @@ def test_demo_has_histories_and_goals_in_every_status_and_rebuilds_identically()
 
 
 def test_demo_therapist_reads_a_clients_goals():
-    call_command("seed_demo", "--password", "pw-for-tests")
+    call_command("seed_demo", "--password", "pw-for-tests", "--with-2fa")
     api = APIClient()
-    login = api.post("/api/auth/login", {"email": "therapist1@demo.example", "password": "pw-for-tests"}, format="json")
-    api.credentials(HTTP_AUTHORIZATION=f"Bearer {login.json()['accessToken']}")
+    tokens = demo_sign_in(api, "therapist1@demo.example", "pw-for-tests")
+    api.credentials(HTTP_AUTHORIZATION=f"Bearer {tokens['accessToken']}")
     client_id = api.get("/api/clients").json()["data"][0]["id"]
     goals = api.get(f"/api/clients/{client_id}/therapy-goals")
     assert goals.status_code == 200

@@ -2,6 +2,7 @@
 envelope, lists in the paginated envelope, and the error envelope for every error status
 an operation can answer."""
 
+from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
 from rest_framework import serializers
@@ -32,6 +33,12 @@ NO_NUL_PATTERN = f"^[^{_NUL}]*$"
 # branch, which this pattern must not match too.
 NON_EMPTY_NO_NUL_PATTERN = f"^[^{_NUL}]+$"
 NOT_BLANK_PATTERN = f"^[^{_NUL}]*[^{_NUL}{_WHITESPACE}][^{_NUL}]*$"
+
+
+class PracticeJWTScheme(SimpleJWTScheme):
+    """Our bearer authentication is simplejwt's (plus the logout denylist): the same scheme."""
+
+    target_class = "practice.api.authentication.JWTAuthentication"
 
 
 def _is_free_text(schema: dict) -> bool:

@@ -3,6 +3,8 @@
 ``manage.py seed_demo`` runs the ``seed`` function of each app's ``demo`` module in
 order, passing one ``DemoContext``; later modules build on what earlier ones made."""
 
+import base64
+import hashlib
 import io
 import random
 from dataclasses import dataclass, field
@@ -10,9 +12,10 @@ from datetime import date, datetime
 
 from django.contrib.auth.models import Group, Permission
 from django.db import connection
+from django.utils import timezone
 from PIL import Image, ImageDraw
 
-from practice.models import AuditEvent, Client, EmergencyContact, Practice, Therapist, User
+from practice.models import AuditEvent, Client, EmergencyContact, Practice, Therapist, TwoFactorDevice, User
 from practice.services.profile import profile_photo_set
 
 DEMO_PRACTICE = "Demo Practice"
@@ -238,3 +241,29 @@ def seed(ctx: DemoContext) -> None:
         f"practice: 2 practices, {2 + len(ctx.therapists)} users, {len(ctx.clients) + len(ctx.other_clients)} clients,"
         " 2 profile photos"
     )
+
+
+def demo_users():
+    return User.objects.filter(practice__in=demo_practices()).order_by("email")
+
+
+def demo_two_factor_secret(email: str) -> str:
+    """The fixed TOTP secret ``seed_demo --with-2fa`` gives a demo user: the same on every
+    machine, so a tester can sign in without an authenticator app."""
+    return base64.b32encode(hashlib.sha256(f"demo-two-factor:{email}".encode()).digest()[:20]).decode()
+
+
+def enable_two_factor() -> list[tuple[str, str]]:
+    """Turn on two-factor authentication for every demo user with their fixed secret
+    (idempotent). Returns (email, secret) pairs."""
+    enabled = []
+    for user in demo_users():
+        secret = demo_two_factor_secret(user.email)
+        device = TwoFactorDevice.objects.filter(user=user).first()
+        if device is None or not device.enabled or device.secret != secret:
+            TwoFactorDevice.objects.filter(user=user).delete()
+            device = TwoFactorDevice(user=user, enabled=True, confirmed_at=timezone.now())
+            device.secret = secret
+            device.save()
+        enabled.append((user.email, secret))
+    return enabled

@@ -148,10 +148,23 @@ SIMPLE_JWT = {
     "CHECK_USER_IS_ACTIVE": True,
 }
 # The refresh token is also set as an httpOnly cookie, readable only by the auth endpoints.
+# A frontend on another site than the API needs AUTH_COOKIE_SAMESITE=None, which browsers
+# accept only with Secure (a system check refuses the one without the other).
 AUTH_REFRESH_COOKIE_NAME = "refreshToken"
-AUTH_REFRESH_COOKIE_PATH = "/api/auth/"
+AUTH_REFRESH_COOKIE_PATH = os.environ.get("AUTH_COOKIE_PATH", "/api/auth/")
+AUTH_REFRESH_COOKIE_DOMAIN = os.environ.get("AUTH_COOKIE_DOMAIN") or None
 AUTH_REFRESH_COOKIE_SECURE = env_bool("AUTH_COOKIE_SECURE", not DEBUG)
 AUTH_REFRESH_COOKIE_SAMESITE = os.environ.get("AUTH_COOKIE_SAMESITE", "Lax")
+# A refresh token presented again this many seconds after its rotation answers with the
+# same successor (two tabs refreshing at once); later, reuse revokes the token family.
+AUTH_REFRESH_GRACE_SECONDS = int(os.environ.get("AUTH_REFRESH_GRACE_SECONDS", "30"))
+
+# Two-factor authentication (TOTP). Secrets are encrypted with keys derived from this
+# setting (comma-separated: the first encrypts, all decrypt), or from SECRET_KEY when unset.
+TWO_FACTOR_ENCRYPTION_KEY = os.environ.get("TWO_FACTOR_ENCRYPTION_KEY", "")
+TWO_FACTOR_ISSUER = os.environ.get("TWO_FACTOR_ISSUER", "Practice")
+# How long the tempToken of a sign-in's second step is valid (seconds).
+TWO_FACTOR_TEMP_TOKEN_SECONDS = int(os.environ.get("TWO_FACTOR_TEMP_TOKEN_SECONDS", "300"))
 
 # Failed logins per account before it is locked, and for how long (seconds). Counted in
 # the cache, so with REDIS_URL the count is shared by every server process.
@@ -170,6 +183,7 @@ THROTTLE_RATES = {
     # Brute-force targets: per client IP (anonymous) or user.
     "login": "10/minute",
     "refresh": "30/minute",
+    "two_factor": "10/minute",
     # Sensitive clinical reads and the no-show (fee) endpoint.
     "clinical": "120/minute",
     "no_show": "30/minute",
@@ -183,7 +197,7 @@ for _scope in list(THROTTLE_RATES):
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework_simplejwt.authentication.JWTAuthentication",
+        "practice.api.authentication.JWTAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["practice.api.permissions.IsPracticeMember"],
     "DEFAULT_RENDERER_CLASSES": ["practice.api.renderers.EnvelopeJSONRenderer"],
@@ -228,6 +242,7 @@ SPECTACULAR_SETTINGS = {
         "TherapyGoalStatusEnum": "clinical.models.TherapyGoal.Status",
         "AppointmentStatusEnum": "scheduling.models.Appointment.Status",
         "SessionStatusEnum": "clinical.models.Session.Status",
+        "UserStatusEnum": ["active", "inactive"],
     },
 }
 

@@ -1,7 +1,9 @@
 import factory
+import pyotp
+from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from practice.models import Client, EmergencyContact, Practice, Therapist, User
+from practice.models import Client, EmergencyContact, Practice, Therapist, TwoFactorDevice, User
 
 
 class PracticeFactory(DjangoModelFactory):
@@ -27,9 +29,34 @@ class UserFactory(DjangoModelFactory):
     password = factory.django.Password("correct-horse-battery")
 
 
+class TwoFactorDeviceFactory(DjangoModelFactory):
+    """An enabled authenticator; the plain secret is ``device.secret`` (for
+    ``pyotp.TOTP(device.secret).now()``)."""
+
+    class Meta:
+        model = TwoFactorDevice
+
+    user = factory.SubFactory(UserFactory)
+    secret = factory.LazyFunction(pyotp.random_base32)
+    enabled = True
+    confirmed_at = factory.LazyFunction(timezone.now)
+
+
 class TherapistFactory(UserFactory):
+    """A therapist past two-factor setup, as every therapist using the API is. With
+    ``two_factor=False``: one who has not set it up yet (and reaches only the two-factor
+    endpoints and ``/auth/me``)."""
+
+    class Params:
+        two_factor = True
+
     role = User.Role.THERAPIST
     profile = factory.RelatedFactory("practice.tests.factories.TherapistProfileFactory", factory_related_name="user")
+    two_factor_device = factory.Maybe(
+        "two_factor",
+        yes_declaration=factory.RelatedFactory(TwoFactorDeviceFactory, factory_related_name="user"),
+        no_declaration=None,
+    )
 
 
 class TherapistProfileFactory(DjangoModelFactory):

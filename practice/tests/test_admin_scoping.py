@@ -91,6 +91,7 @@ def test_staff_cannot_grant_themselves_superuser(browser, admin_staff):
             "first_name": "Front",
             "last_name": "Desk",
             "role": "staff",
+            "preferred_language": "nl",
             "practice": str(admin_staff.practice_id),
             "is_active": "on",
             "is_staff": "on",

@@ -79,11 +79,15 @@ RULES_BEYOND_THE_SCHEMA = {
     "GET /api/therapist/sessions": "dates between 1900 and 2999, startDate not after endDate",
     "PUT /api/sessions/{id}/progress": "at least one field",
     "GET /api/therapists/{id}/session-stats": "dates between 1900 and 2999, startDate not after endDate",
+    "POST /api/auth/verify-2fa": "the code is the authenticator's current one; secret unless X-Temp-Token",
+    "POST /api/auth/disable-2fa": "the code is the authenticator's current one",
 }
-
-# A refused photo says why with a code of its own (practice.errors.PhotoError).
+# The error codes such a rule answers with besides ``validation_error``. A refused photo
+# says why with a code of its own (practice.errors.PhotoError).
 PHOTO_CODES = {"unsupported_image_type", "image_too_many_pixels", "image_unreadable"}
 RULE_CODES = {
+    "POST /api/auth/verify-2fa": {"invalid_two_factor_code", "two_factor_secret_mismatch"},
+    "POST /api/auth/disable-2fa": {"invalid_two_factor_code"},
     "POST /api/profile/photo": PHOTO_CODES,
     "POST /api/admin/therapists/{therapist_id}/photo/upload": PHOTO_CODES,
 }

@@ -69,6 +69,14 @@ def _refresh_token(world: World) -> dict[str, str]:
     return {"refreshToken": str(RefreshToken.for_user(world.owner))}
 
 
+def _enable_two_factor(world: World) -> dict[str, str]:
+    return {"code": "000000", "secret": "JBSWY3DPEHPK3PXP"}
+
+
+def _wrong_code(world: World) -> dict[str, str]:
+    return {"code": "000000"}
+
+
 def _credentials(world: World) -> dict[str, str]:
     return {"email": world.owner.email, "password": PASSWORD}
 
@@ -123,12 +131,18 @@ MATRIX = [
     Row("POST",   "/api/auth/login",                              200, 200, 200, 200, 200, body=_credentials),
     Row("POST",   "/api/auth/refresh-token",                      200, 200, 200, 200, 200, body=_refresh_token),
     Row("POST",   "/api/auth/logout",                             200, 200, 200, 200, 200, body=_refresh_token),
+    Row("DELETE", "/api/auth/logout",                             200, 200, 200, 200, 200, body=_refresh_token),
     Row("GET",    "/api/health",                                  200, 200, 200, 200, 200),
     Row("GET",    "/api/schema/",                                 200, 200, 200, 200, 200),
     Row("GET",    "/api/docs/",                                   200, 200, 200, 200, 200),
     Row("GET",    "/api/redoc/",                                  200, 200, 200, 200, 200),
     # Signed in.
     Row("GET",    "/api/auth/me",                                 401, 200, 200, 200, 200),
+    # Two-factor: the therapists have it on (a new setup conflicts, a wrong code is refused);
+    # the staff member has none (their practice does not require it).
+    Row("POST",   "/api/auth/setup-2fa",                          401, 409, 409, 200, 409),
+    Row("POST",   "/api/auth/verify-2fa",                         401, 409, 409, 404, 409, body=_enable_two_factor),
+    Row("POST",   "/api/auth/disable-2fa",                        401, 400, 400, 409, 400, body=_wrong_code),
     # Clients: a therapist sees their assigned clients, staff the whole practice.
     Row("GET",    "/api/clients",                                 401, 200, 200, 200, 200,
         record="client", seen_by=("owner", "staff")),

@@ -27,7 +27,7 @@ def _signature() -> list[tuple]:
 @pytest.fixture
 def seeded():
     with time_machine.travel(NOW, tick=False):
-        call_command("seed_demo", "--password", "pw-for-tests")
+        call_command("seed_demo", "--password", "pw-for-tests", "--with-2fa")
         yield
 
 

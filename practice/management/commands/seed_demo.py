@@ -34,8 +34,16 @@ class Command(BaseCommand):
         parser.add_argument("--reset", action="store_true", help="Delete the demo data and build it again.")
         parser.add_argument("--password", default="demo-password", help="Password for every demo login.")
         parser.add_argument("--seed", type=int, default=20260101, help="Random seed (same seed, same data).")
+        parser.add_argument(
+            "--with-2fa",
+            action="store_true",
+            help=(
+                "Turn on two-factor authentication for the demo users with fixed secrets (printed), "
+                "instead of leaving therapists to set it up at their first sign-in."
+            ),
+        )
 
-    def handle(self, *args, reset: bool, password: str, seed: int, **options):
+    def handle(self, *args, reset: bool, password: str, seed: int, with_2fa: bool = False, **options):
         modules = [importlib.import_module(name) for name in SEEDERS]
         with transaction.atomic():
             if reset:
@@ -54,6 +62,15 @@ class Command(BaseCommand):
                 for line in ctx.log:
                     self.stdout.write(f"  {line}")
                 self.stdout.write(self.style.SUCCESS("Demo data created."))
+            secrets = demo.enable_two_factor() if with_2fa else []
         self.stdout.write(f"Demo logins (password: {password}):")
         for email, what in LOGINS:
             self.stdout.write(f"  {email:28} {what}")
+        if secrets:
+            self.stdout.write("Two-factor authentication is on; TOTP secrets (any authenticator app, or")
+            self.stdout.write("`python manage.py totp_code EMAIL` for the current code):")
+            for email, secret in secrets:
+                self.stdout.write(f"  {email:28} {secret}")
+        else:
+            self.stdout.write("Therapists set up two-factor authentication at their first sign-in")
+            self.stdout.write("(seed with --with-2fa to have it on already).")
