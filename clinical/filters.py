@@ -21,7 +21,6 @@ class SessionNoteFilter(django_filters.FilterSet):
     sessionType = django_filters.ChoiceFilter(
         field_name="session_type", choices=SessionNote.SessionType.choices, label="Only notes of this session type."
     )
-    isImportant = django_filters.BooleanFilter(field_name="is_important", label="Only notes marked important (true).")
     search = django_filters.CharFilter(
         method="filter_search", max_length=200, label="Text in the client's name or the progress notes."
     )

@@ -1,7 +1,8 @@
 """Session notes over the API (`/api/therapist/session-notes`).
 
-Readable by the note's author and the client's assigned therapists; for staff, other
-therapists and other practices a note does not exist (404). Only the author edits or
+Therapists only (staff: 403, like every ``/api/therapist/`` route). A note is readable by
+its author and the client's assigned therapists; for other therapists and other practices
+it does not exist (404). Only the author edits or
 deletes (403 for the client's other therapists). Every read and write is audited; a
 deleted note is kept but answers 404."""
 
@@ -20,6 +21,7 @@ from clinical.services.notes import (
     session_note_update,
 )
 from practice.api.pagination import PagePagination
+from practice.api.permissions import IsTherapist
 from practice.api.request import client_ip
 from practice.api.serializers import ErrorEnvelopeSerializer, MessageSerializer
 
@@ -83,6 +85,7 @@ class SessionNoteViewSet(viewsets.GenericViewSet):
     filterset_class = SessionNoteFilter
     pagination_class = SessionNotePagination
     lookup_value_converter = "uuid"
+    permission_classes = [IsTherapist]
     throttle_scope = "clinical"
     http_method_names = ["get", "post", "put", "delete"]
 

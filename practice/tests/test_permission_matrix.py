@@ -102,6 +102,15 @@ def _make_series(world: World) -> None:
     )
 
 
+def _new_note(world: World) -> dict[str, Any]:
+    return {
+        "client_id": str(world.client.pk),
+        "appointment_id": "",
+        "session_date": timezone.localdate().isoformat(),
+        "key_points": ["Slept better"],
+    }
+
+
 # fmt: off
 MATRIX = [
     #   method   path                                            anon owner coll. staff other
@@ -171,6 +180,15 @@ MATRIX = [
         record="completed_session", seen_by=("owner",)),
     # A client not assigned to the caller is a validation error on the body.
     Row("POST",   "/api/therapist/appointments",                  401, 201, 400, 403, 400, body=_booking_form),
+    # Session notes: the author and the client's assigned therapists; another therapist's client is
+    # a validation error on the body.
+    Row("GET",    "/api/therapist/session-notes",                 401, 200, 200, 403, 200,
+        record="note", seen_by=("owner",)),
+    Row("POST",   "/api/therapist/session-notes",                 401, 201, 400, 403, 400, body=_new_note),
+    Row("GET",    "/api/therapist/session-notes/{note}",          401, 200, 404, 403, 404),
+    Row("PUT",    "/api/therapist/session-notes/{note}",          401, 200, 404, 403, 404,
+        body=lambda w: {"progressNotes": "Calmer", "keyPoints": ["Sleep"]}),
+    Row("DELETE", "/api/therapist/session-notes/{note}",          401, 200, 404, 403, 404),
     # Therapists: a therapist themselves, staff every therapist of the practice.
     Row("GET",    "/api/therapists/{owner}/session-stats",        401, 200, 404, 200, 404),
     Row("GET",    "/api/therapists/{owner}/session-templates",    401, 200, 404, 200, 404),
@@ -191,6 +209,7 @@ def path_values(world: World) -> dict[str, Any]:
         "active_session": world.active_session.pk,
         "completed_session": world.completed_session.pk,
         "goal": world.goal.pk,
+        "note": world.note.pk,
     }
 
 
