@@ -189,6 +189,11 @@ MATRIX = [
     Row("PUT",    "/api/therapist/session-notes/{note}",          401, 200, 404, 403, 404,
         body=lambda w: {"progressNotes": "Calmer", "keyPoints": ["Sleep"]}),
     Row("DELETE", "/api/therapist/session-notes/{note}",          401, 200, 404, 403, 404),
+    # Availability: each therapist their own.
+    Row("GET",    "/api/therapist/availability",                  401, 200, 200, 403, 200),
+    Row("POST",   "/api/therapist/availability",                  401, 200, 200, 403, 200,
+        body=lambda w: {"regularHours": [{"day": "Monday", "isAvailable": True,
+                                          "slots": [{"start": "09:00", "end": "17:00"}]}]}),
     # Therapists: a therapist themselves, staff every therapist of the practice.
     Row("GET",    "/api/therapists/{owner}/session-stats",        401, 200, 404, 200, 404),
     Row("GET",    "/api/therapists/{owner}/session-templates",    401, 200, 404, 200, 404),
