@@ -172,6 +172,9 @@ MATRIX = [
         body=lambda w: {"clientMoodCurrent": 6, "progressNotes": "Calmer"}),
     Row("POST",   "/api/sessions/{active_session}/end",           401, 200, 404, 404, 404,
         body=lambda w: {"moodEnd": 7}),
+    # Invoicing a completed session: its therapist (staff bill in the admin).
+    Row("POST",   "/api/sessions/{completed_session}/generate-invoice", 401, 201, 404, 404, 404,
+        body=lambda w: {"sessionType": "therapy", "autoSend": False}),
     # The therapist workspace: therapists only (staff are refused the route), their own records.
     Row("GET",    "/api/therapist/clients",                       401, 200, 200, 403, 200,
         record="client", seen_by=("owner",)),

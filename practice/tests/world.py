@@ -24,7 +24,7 @@ from practice.tests.factories import (
     TherapistFactory,
 )
 from scheduling.models import Appointment, NoShowPolicy
-from scheduling.tests.factories import AppointmentFactory
+from scheduling.tests.factories import AppointmentFactory, SessionRateFactory
 
 
 @dataclass
@@ -79,6 +79,7 @@ def build_world() -> World:
     SessionTemplateFactory(practice=practice)
     SessionTemplateFactory(practice=practice, therapist=owner)
 
+    SessionRateFactory(practice=practice)
     NoShowPolicy.objects.create(practice=practice, default_fee=Decimal("50.00"), maximum_fee=Decimal("120.00"))
     now = timezone.now().replace(microsecond=0)
 

@@ -2,6 +2,7 @@
 
 from .appointments import Appointment
 from .availability import Availability, AvailabilityDay, AvailabilityException, AvailabilitySlot, Weekday
+from .invoices import BillingSettings, Invoice, InvoiceItem, InvoiceNumberCounter, SessionRate
 from .no_show import NoShowPolicy, NoShowRecord
 from .notifications import Notification
 from .recurring import RecurringSeries
@@ -12,9 +13,14 @@ __all__ = [
     "AvailabilityDay",
     "AvailabilityException",
     "AvailabilitySlot",
+    "BillingSettings",
+    "Invoice",
+    "InvoiceItem",
+    "InvoiceNumberCounter",
     "NoShowPolicy",
     "NoShowRecord",
     "Notification",
     "RecurringSeries",
+    "SessionRate",
     "Weekday",
 ]
