@@ -16,6 +16,9 @@ SEEDERS = [
     "scheduling.demo_recurring",
     "scheduling.demo_no_show",
     "clinical.demo_records",
+    "scheduling.demo_availability",
+    "scheduling.demo_invoices",
+    "clinical.demo_notes",
 ]
 
 LOGINS = [
