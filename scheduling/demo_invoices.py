@@ -23,6 +23,8 @@ RATES = {
     Appointment.Type.GROUP: Decimal("45.00"),
     Appointment.Type.FAMILY: Decimal("135.00"),
     Appointment.Type.CRISIS: Decimal("120.00"),
+    Appointment.Type.FOLLOW_UP: Decimal("95.00"),
+    Appointment.Type.ASSESSMENT: Decimal("140.00"),
 }
 INVOICED_PER_THERAPIST = 8
 

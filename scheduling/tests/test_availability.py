@@ -245,3 +245,24 @@ def test_the_flag_is_on_the_create_response_only(api, therapist, practice):
     read = api.get(f"/api/appointments/{created['id']}").json()["data"]
     assert created.pop("outside_availability") is False
     assert read == created
+
+
+def test_the_booking_form_is_flagged_the_same_way(api, therapist, client_record):
+    api.post(URL, page_object(), format="json")
+
+    def book(day: str, start: str, end: str) -> dict:
+        body = {
+            "clientId": str(client_record.pk),
+            "appointmentDate": f"{day}T00:00:00.000Z",
+            "startTime": start,
+            "endTime": end,
+            "therapyType": "individual",
+            "location": "in-person",
+            "notes": "Regular therapy session",
+        }
+        response = api.post("/api/therapist/appointments", body, format="json")
+        assert response.status_code == 201, response.json()
+        return response.json()["data"]
+
+    assert book("2027-04-19", "09:00", "10:00")["outside_availability"] is False  # Monday morning
+    assert book("2027-04-19", "12:00", "13:00")["outside_availability"] is True  # Monday's lunch gap

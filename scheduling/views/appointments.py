@@ -97,7 +97,9 @@ class AppointmentViewSet(
         serializer.is_valid(raise_exception=True)
         appointment = appointment_create(actor=request.user, **serializer.validated_data)
         fresh = self.get_queryset().get(pk=appointment.pk)
-        fresh.outside_availability = not availability_covers(fresh.therapist, fresh.starts_at, fresh.ends_at)
+        fresh.outside_availability = not availability_covers(
+            fresh.therapist, fresh.starts_at, fresh.ends_at, tzinfo=fresh.practice.tzinfo
+        )
         payload = AppointmentCreatedSerializer(fresh, context=self.get_serializer_context()).data
         return Response(payload, status=status.HTTP_201_CREATED)
 

@@ -38,7 +38,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('practice', '0003_client_urgency_and_help_requests'),
-        ('scheduling', '0005_analytics_indexes'),
+        ('scheduling', '0006_appointment_follow_up_and_assessment_types'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

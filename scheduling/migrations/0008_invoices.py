@@ -15,7 +15,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('practice', '0003_client_urgency_and_help_requests'),
-        ('scheduling', '0006_availability'),
+        ('scheduling', '0007_availability'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
@@ -103,7 +103,7 @@ class Migration(migrations.Migration):
                 ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
                 ('created_at', models.DateTimeField(default=django.utils.timezone.now, editable=False)),
                 ('updated_at', models.DateTimeField(auto_now=True)),
-                ('appointment_type', models.CharField(choices=[('intake', 'Intake'), ('individual', 'Individual'), ('relation', 'Relationship'), ('group', 'Group'), ('family', 'Family'), ('crisis', 'Crisis')], max_length=16)),
+                ('appointment_type', models.CharField(choices=[('intake', 'Intake'), ('individual', 'Individual'), ('relation', 'Relationship'), ('group', 'Group'), ('family', 'Family'), ('crisis', 'Crisis'), ('follow_up', 'Follow-up'), ('assessment', 'Assessment')], max_length=16)),
                 ('amount', models.DecimalField(decimal_places=2, max_digits=10, validators=[django.core.validators.MinValueValidator(Decimal('0'))])),
                 ('currency', models.CharField(default='EUR', help_text='ISO 4217 code.', max_length=3)),
                 ('description', models.CharField(blank=True, help_text="The invoice line's text; empty: the appointment type's name.", max_length=200)),
