@@ -26,6 +26,11 @@ class SchedulingError(enum.StrEnum):
     NO_SHOW_ALREADY_APPLIED = "no_show_already_applied"
     NO_SHOW_NOT_ALLOWED = "no_show_not_allowed"
     NO_SHOW_TOO_EARLY = "no_show_too_early"
+    AVAILABILITY_OVERLAP = "availability_overlap"
+    INVOICE_ALREADY_EXISTS = "invoice_already_exists"
+    INVOICE_NOT_BILLABLE = "invoice_not_billable"
+    SESSION_RATE_MISSING = "session_rate_missing"
+    INVALID_INVOICE_TRANSITION = "invalid_invoice_transition"
 
 
 class NoShowAlreadyAppliedError(ConflictError):

@@ -4,7 +4,7 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from clinical.models import MedicalHistory, MoodReading, Session, SessionTemplate, TherapyGoal
+from clinical.models import MedicalHistory, MoodReading, Session, SessionNote, SessionTemplate, TherapyGoal
 from practice.tests.factories import ClientFactory, PracticeFactory
 from scheduling.tests.factories import AppointmentFactory
 
@@ -80,3 +80,25 @@ class TherapyGoalFactory(DjangoModelFactory):
     goal = factory.Sequence(lambda n: f"Goal {n}")
     status = TherapyGoal.Status.ACTIVE
     progress = 30
+
+
+class SessionNoteFactory(DjangoModelFactory):
+    """A note by the client's first assigned therapist."""
+
+    class Meta:
+        model = SessionNote
+
+    client = factory.SubFactory(ClientFactory)
+    practice = factory.SelfAttribute("client.practice")
+    therapist = factory.LazyAttribute(lambda o: o.client.therapists.first())
+    session_date = factory.LazyFunction(timezone.localdate)
+    session_type = SessionNote.SessionType.REGULAR
+    duration = 50
+    mood_before = 2
+    mood_after = 4
+    key_points = factory.LazyFunction(lambda: ["Talked about sleep"])
+    interventions = factory.LazyFunction(lambda: ["Psychoeducation"])
+    homework = factory.LazyFunction(lambda: ["Sleep diary"])
+    progress_notes = factory.Sequence(lambda n: f"Progress {n}")
+    private_notes = "Only for me"
+    tags = factory.LazyFunction(lambda: ["sleep"])

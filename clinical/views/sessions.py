@@ -13,10 +13,15 @@ from clinical.serializers.sessions import (
     SessionSerializer,
     SessionStartInputSerializer,
 )
+from clinical.services.invoices import session_invoice_create
 from clinical.services.sessions import session_end, session_record_views, session_start, session_update_progress
+from practice.api.envelope import envelope
 from practice.api.request import client_ip
 from practice.api.serializers import ErrorEnvelopeSerializer
 from scheduling.errors import SchedulingError
+from scheduling.models import Invoice
+from scheduling.serializers.invoices import InvoiceSerializer, SessionInvoiceInputSerializer
+from scheduling.services.invoices import InvoiceAlreadyExists
 
 CONFLICT = OpenApiResponse(ErrorEnvelopeSerializer, description="Conflicts with the session's state (see code).")
 
@@ -130,3 +135,46 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
             actor=request.user, session_id=pk, ip_address=client_ip(request), **serializer.validated_data
         )
         return Response(self._payload(session))
+
+    @extend_schema(
+        operation_id="sessions_generate_invoice",
+        request=SessionInvoiceInputSerializer,
+        responses={201: InvoiceSerializer, 409: CONFLICT},
+        description=(
+            "Invoice one of your completed sessions at the practice's rate for its appointment type: "
+            "numbered per practice and year without gaps (`2026-0001`), VAT-exempt by default (with the "
+            "exemption note), due after the practice's payment term, status `draft` (`sent` when "
+            "`autoSend` and the client has an email address: it is emailed). One invoice per session: a "
+            "second call is a 409 `invoice_already_exists` whose `data` is the existing invoice. 409 "
+            "`invoice_not_billable` before the session is completed, `session_rate_missing` when staff "
+            "have set no rate for the type."
+        ),
+    )
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="generate-invoice",
+        throttle_scope="api",
+        filterset_class=None,
+        pagination_class=None,
+    )
+    def generate_invoice(self, request, pk=None):
+        serializer = SessionInvoiceInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        try:
+            invoice = session_invoice_create(
+                actor=request.user,
+                session_id=pk,
+                appointment_id=data.get("appointment_id"),
+                client_id=data.get("client_id"),
+                send=data["auto_send"],
+                ip_address=client_ip(request),
+            )
+        except InvoiceAlreadyExists as exc:
+            exc.data = InvoiceSerializer(exc.invoice).data
+            raise
+        message = (
+            "Invoice created and sent." if invoice.status == Invoice.Status.SENT else "Invoice created as a draft."
+        )
+        return Response(envelope(InvoiceSerializer(invoice).data, message), status=status.HTTP_201_CREATED)

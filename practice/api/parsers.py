@@ -7,13 +7,18 @@ from rest_framework.parsers import JSONParser, MultiPartParser
 
 from .exceptions import PayloadTooLarge
 
+#: Fields whose value is a map keyed by the user's own text (a session note's progress per
+#: request for help, keyed by its name): their keys are data, never renamed.
+OPAQUE_FIELDS = ("hulpvragen_progress", "hulpvragenProgress")
+
 
 def _reject_constant(value: str):
     raise ValueError(f"{value} is not valid JSON")
 
 
 class CamelCaseJSONParser(JSONParser):
-    """Parses strict JSON (no NaN/Infinity) and turns camelCase keys into snake_case.
+    """Parses strict JSON (no NaN/Infinity) and turns camelCase keys into snake_case
+    (except inside ``OPAQUE_FIELDS``).
 
     DRF reads the body as a stream, which bypasses Django's DATA_UPLOAD_MAX_MEMORY_SIZE,
     so the limit is enforced here: a larger body is a 413, whatever Content-Length says."""
@@ -29,7 +34,7 @@ class CamelCaseJSONParser(JSONParser):
             data = json.loads(raw.decode(encoding), parse_constant=_reject_constant)
         except (ValueError, UnicodeDecodeError, RecursionError) as exc:
             raise ParseError(f"JSON parse error - {exc}") from exc
-        return underscoreize(data)
+        return underscoreize(data, ignore_fields=OPAQUE_FIELDS)
 
 
 class LimitedMultiPartParser(MultiPartParser):

@@ -249,6 +249,8 @@ SPECTACULAR_SETTINGS = {
 # --- Scheduling -----------------------------------------------------------------------------
 # How far ahead recurring series are materialised (weeks).
 RECURRING_HORIZON_WEEKS = int(os.environ.get("RECURRING_HORIZON_WEEKS", "12"))
+# Days from an invoice's issue date to its due date, unless the practice's billing settings say otherwise.
+INVOICE_PAYMENT_TERM_DAYS = int(os.environ.get("INVOICE_PAYMENT_TERM_DAYS", "30"))
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"

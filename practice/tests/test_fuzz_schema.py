@@ -78,6 +78,13 @@ RULES_BEYOND_THE_SCHEMA = {
     "POST /api/therapist/appointments": "endTime after startTime, a wall-clock time that exists that day",
     "GET /api/therapist/sessions": "dates between 1900 and 2999, startDate not after endDate",
     "PUT /api/sessions/{id}/progress": "at least one field",
+    "POST /api/sessions/{id}/generate-invoice": "appointmentId and clientId, when sent, are the session's own",
+    "POST /api/therapist/availability": "slots end after they start and do not overlap; one entry per weekday "
+    "and per exception date; a vacation does not end before it starts",
+    "POST /api/therapist/session-notes": "client, session and appointment are yours and of one client; "
+    "names of requests for help are 1-200 characters without NUL",
+    "PUT /api/therapist/session-notes/{id}": "the client cannot change; session and appointment are yours and "
+    "of the note's client; names of requests for help are 1-200 characters without NUL",
     "GET /api/therapists/{id}/session-stats": "dates between 1900 and 2999, startDate not after endDate",
     "POST /api/auth/verify-2fa": "the code is the authenticator's current one; secret unless X-Temp-Token",
     "POST /api/auth/disable-2fa": "the code is the authenticator's current one",

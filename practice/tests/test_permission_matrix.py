@@ -124,6 +124,15 @@ def _give_owner_a_photo(world: World) -> None:
     world.owner.profile_photo.save("owner.jpg", ContentFile(image_bytes()), save=True)
 
 
+def _new_note(world: World) -> dict[str, Any]:
+    return {
+        "client_id": str(world.client.pk),
+        "appointment_id": "",
+        "session_date": timezone.localdate().isoformat(),
+        "key_points": ["Slept better"],
+    }
+
+
 # fmt: off
 MATRIX = [
     #   method   path                                            anon owner coll. staff other
@@ -191,6 +200,9 @@ MATRIX = [
         body=lambda w: {"clientMoodCurrent": 6, "progressNotes": "Calmer"}),
     Row("POST",   "/api/sessions/{active_session}/end",           401, 200, 404, 404, 404,
         body=lambda w: {"moodEnd": 7}),
+    # Invoicing a completed session: its therapist (staff bill in the admin).
+    Row("POST",   "/api/sessions/{completed_session}/generate-invoice", 401, 201, 404, 404, 404,
+        body=lambda w: {"sessionType": "therapy", "autoSend": False}),
     # The therapist workspace: therapists only (staff are refused the route), their own records.
     Row("GET",    "/api/therapist/clients",                       401, 200, 200, 403, 200,
         record="client", seen_by=("owner",)),
@@ -199,6 +211,20 @@ MATRIX = [
         record="completed_session", seen_by=("owner",)),
     # A client not assigned to the caller is a validation error on the body.
     Row("POST",   "/api/therapist/appointments",                  401, 201, 400, 403, 400, body=_booking_form),
+    # Session notes: the author and the client's assigned therapists; another therapist's client is
+    # a validation error on the body.
+    Row("GET",    "/api/therapist/session-notes",                 401, 200, 200, 403, 200,
+        record="note", seen_by=("owner",)),
+    Row("POST",   "/api/therapist/session-notes",                 401, 201, 400, 403, 400, body=_new_note),
+    Row("GET",    "/api/therapist/session-notes/{note}",          401, 200, 404, 403, 404),
+    Row("PUT",    "/api/therapist/session-notes/{note}",          401, 200, 404, 403, 404,
+        body=lambda w: {"progressNotes": "Calmer", "keyPoints": ["Sleep"]}),
+    Row("DELETE", "/api/therapist/session-notes/{note}",          401, 200, 404, 403, 404),
+    # Availability: each therapist their own.
+    Row("GET",    "/api/therapist/availability",                  401, 200, 200, 403, 200),
+    Row("POST",   "/api/therapist/availability",                  401, 200, 200, 403, 200,
+        body=lambda w: {"regularHours": [{"day": "Monday", "isAvailable": True,
+                                          "slots": [{"start": "09:00", "end": "17:00"}]}]}),
     # Therapists: a therapist themselves, staff every therapist of the practice.
     Row("GET",    "/api/therapists/{owner}/session-stats",        401, 200, 404, 200, 404),
     Row("GET",    "/api/therapists/{owner}/session-templates",    401, 200, 404, 200, 404),
@@ -231,6 +257,7 @@ def path_values(world: World) -> dict[str, Any]:
         "active_session": world.active_session.pk,
         "completed_session": world.completed_session.pk,
         "goal": world.goal.pk,
+        "note": world.note.pk,
     }
 
 

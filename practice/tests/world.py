@@ -7,10 +7,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from clinical.models import Session, TherapyGoal
+from clinical.models import Session, SessionNote, TherapyGoal
 from clinical.tests.factories import (
     MedicalHistoryFactory,
     SessionFactory,
+    SessionNoteFactory,
     SessionTemplateFactory,
     TherapyGoalFactory,
 )
@@ -23,7 +24,7 @@ from practice.tests.factories import (
     TherapistFactory,
 )
 from scheduling.models import Appointment, NoShowPolicy
-from scheduling.tests.factories import AppointmentFactory
+from scheduling.tests.factories import AppointmentFactory, SessionRateFactory
 
 
 @dataclass
@@ -44,6 +45,7 @@ class World:
     active_session: Session
     completed_session: Session
     goal: TherapyGoal
+    note: SessionNote
 
     def path_ids(self) -> dict[str, list[str]]:
         """The owner's real ids, by the path segment that names their kind
@@ -55,6 +57,7 @@ class World:
             "appointments": [str(a.pk) for a in (self.upcoming, self.due, self.in_progress, self.completed)],
             "sessions": session_ids,
             "therapy-goals": [str(self.goal.pk)],
+            "session-notes": [str(self.note.pk)],
             "session-templates": [str(pk) for pk in self.practice.session_templates.values_list("pk", flat=True)],
         }
 
@@ -76,6 +79,7 @@ def build_world() -> World:
     SessionTemplateFactory(practice=practice)
     SessionTemplateFactory(practice=practice, therapist=owner)
 
+    SessionRateFactory(practice=practice)
     NoShowPolicy.objects.create(practice=practice, default_fee=Decimal("50.00"), maximum_fee=Decimal("120.00"))
     now = timezone.now().replace(microsecond=0)
 
@@ -97,6 +101,7 @@ def build_world() -> World:
         appointment=in_progress, status=Session.Status.IN_PROGRESS, started_at=in_progress.starts_at, ended_at=None
     )
     completed_session = SessionFactory(appointment=completed)
+    note = SessionNoteFactory(client=client, therapist=owner, session=completed_session, appointment=completed)
     # The colleague's and the other practice's own records, which the owner must never reach.
     AppointmentFactory(therapist=colleague, client=colleague_client, starts_at=now + timedelta(days=3))
     AppointmentFactory(therapist=outsider, client=outsider_client, starts_at=now + timedelta(days=3))
@@ -118,4 +123,5 @@ def build_world() -> World:
         active_session=active_session,
         completed_session=completed_session,
         goal=goal,
+        note=note,
     )

@@ -1,1 +1,1 @@
-from . import appointments, no_show, recurring  # noqa: F401
+from . import appointments, availability, invoices, no_show, recurring  # noqa: F401

@@ -6,7 +6,9 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 
 from practice.admin_scoping import PracticeScopedAdmin, ReadOnlyAdminMixin
+from practice.errors import DomainError
 from scheduling.models import NoShowPolicy, NoShowRecord, Notification
+from scheduling.services.invoices import invoice_create_for_no_show
 from scheduling.services.notifications import notifications_retry_now
 
 
@@ -38,6 +40,21 @@ class NoShowRecordAdmin(ReadOnlyAdminMixin, PracticeScopedAdmin):
     date_hierarchy = "applied_at"
     show_full_result_count = False
     ordering = ["-applied_at"]
+    actions = ["invoice_fee"]
+
+    @admin.action(description="Invoice the fee (one invoice per no-show)", permissions=["invoice"])
+    def invoice_fee(self, request, queryset: QuerySet[NoShowRecord]):
+        for record in queryset:
+            try:
+                invoice = invoice_create_for_no_show(actor=request.user, appointment_id=record.appointment_id)
+            except DomainError as exc:
+                self.message_user(request, f"{record.client}: {exc.message}", messages.ERROR)
+            else:
+                self.message_user(request, f"Invoice {invoice.invoice_number} created.", messages.SUCCESS)
+
+    def has_invoice_permission(self, request) -> bool:
+        # The fee history stays read-only; invoicing a fee needs the right to add invoices.
+        return request.user.has_perm("scheduling.add_invoice")
 
 
 @admin.register(Notification)

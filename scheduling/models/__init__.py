@@ -1,8 +1,26 @@
 """Scheduling. One module per area; everything is re-exported here."""
 
 from .appointments import Appointment
+from .availability import Availability, AvailabilityDay, AvailabilityException, AvailabilitySlot, Weekday
+from .invoices import BillingSettings, Invoice, InvoiceItem, InvoiceNumberCounter, SessionRate
 from .no_show import NoShowPolicy, NoShowRecord
 from .notifications import Notification
 from .recurring import RecurringSeries
 
-__all__ = ["Appointment", "NoShowPolicy", "NoShowRecord", "Notification", "RecurringSeries"]
+__all__ = [
+    "Appointment",
+    "Availability",
+    "AvailabilityDay",
+    "AvailabilityException",
+    "AvailabilitySlot",
+    "BillingSettings",
+    "Invoice",
+    "InvoiceItem",
+    "InvoiceNumberCounter",
+    "NoShowPolicy",
+    "NoShowRecord",
+    "Notification",
+    "RecurringSeries",
+    "SessionRate",
+    "Weekday",
+]

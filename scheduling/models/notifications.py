@@ -14,6 +14,7 @@ from .no_show import NoShowRecord
 class Notification(TimeStampedModel):
     class Kind(models.TextChoices):
         NO_SHOW = "no_show", "No-show"
+        INVOICE = "invoice", "Invoice"
 
     class Channel(models.TextChoices):
         EMAIL = "email", "Email"

@@ -178,6 +178,19 @@ class AppointmentSerializer(serializers.ModelSerializer):
         return AppointmentPreparationSerializer(appointment).data
 
 
+class AppointmentCreatedSerializer(AppointmentSerializer):
+    """The appointment just booked, flagged when it lies outside the therapist's
+    availability (booking there is allowed)."""
+
+    outside_availability = serializers.BooleanField(
+        read_only=True, help_text="True when the therapist's availability does not cover this time."
+    )
+
+    class Meta(AppointmentSerializer.Meta):
+        fields = [*AppointmentSerializer.Meta.fields, "outside_availability"]
+        read_only_fields = fields
+
+
 class AppointmentCreateInputSerializer(serializers.Serializer):
     therapist_id = serializers.UUIDField(
         required=False, help_text="The therapist (user id). Therapists may leave it out: they book for themselves."

@@ -1,11 +1,12 @@
 from datetime import timedelta
+from decimal import Decimal
 
 import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from practice.tests.factories import ClientFactory, TherapistFactory
-from scheduling.models import Appointment
+from scheduling.models import Appointment, SessionRate
 
 
 class AppointmentFactory(DjangoModelFactory):
@@ -21,3 +22,13 @@ class AppointmentFactory(DjangoModelFactory):
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + timedelta(minutes=50))
     appointment_type = Appointment.Type.INDIVIDUAL
     status = Appointment.Status.SCHEDULED
+
+
+class SessionRateFactory(DjangoModelFactory):
+    class Meta:
+        model = SessionRate
+        django_get_or_create = ("practice", "appointment_type")
+
+    appointment_type = Appointment.Type.INDIVIDUAL
+    amount = Decimal("95.00")
+    currency = "EUR"

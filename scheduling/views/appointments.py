@@ -8,8 +8,10 @@ from scheduling.errors import SchedulingError
 from scheduling.filters import AppointmentFilter
 from scheduling.models import Appointment
 from scheduling.selectors.appointments import appointment_list
+from scheduling.selectors.availability import availability_covers
 from scheduling.serializers.appointments import (
     AppointmentCancelInputSerializer,
+    AppointmentCreatedSerializer,
     AppointmentCreateInputSerializer,
     AppointmentSerializer,
     AppointmentUpdateInputSerializer,
@@ -37,9 +39,10 @@ CONFLICT = OpenApiResponse(ErrorEnvelopeSerializer, description="Conflicts with 
     create=extend_schema(
         operation_id="appointments_create",
         request=AppointmentCreateInputSerializer,
-        responses={201: AppointmentSerializer, 409: CONFLICT},
+        responses={201: AppointmentCreatedSerializer, 409: CONFLICT},
         description=(
-            "Book an appointment (status scheduled). Therapists book for themselves, staff for "
+            "Book an appointment (status scheduled). Outside the therapist's availability it is still "
+            "booked, with `outside_availability: true`. Therapists book for themselves, staff for "
             "any therapist of the practice; the client must be assigned to the therapist. "
             "Overlapping another non-cancelled appointment of the therapist is a 409 "
             f"`{SchedulingError.APPOINTMENT_OVERLAP}` whose `data.conflictingAppointment` names the clash."
@@ -90,7 +93,12 @@ class AppointmentViewSet(
         serializer = AppointmentCreateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         appointment = appointment_create(actor=request.user, **serializer.validated_data)
-        return Response(self._payload(appointment), status=status.HTTP_201_CREATED)
+        fresh = self.get_queryset().get(pk=appointment.pk)
+        fresh.outside_availability = not availability_covers(
+            fresh.therapist, fresh.starts_at, fresh.ends_at, tzinfo=fresh.practice.tzinfo
+        )
+        payload = AppointmentCreatedSerializer(fresh, context=self.get_serializer_context()).data
+        return Response(payload, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, partial: bool = False, **kwargs):
         serializer = AppointmentUpdateInputSerializer(data=request.data, partial=partial)

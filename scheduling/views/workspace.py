@@ -6,7 +6,8 @@ from rest_framework.views import APIView
 from practice.api.permissions import IsTherapist
 from practice.api.serializers import ErrorEnvelopeSerializer
 from scheduling.selectors.appointments import appointment_list
-from scheduling.serializers.appointments import AppointmentSerializer
+from scheduling.selectors.availability import availability_covers
+from scheduling.serializers.appointments import AppointmentCreatedSerializer
 from scheduling.serializers.workspace import TherapistAppointmentCreateInputSerializer
 from scheduling.services.bookings import appointment_create_local
 
@@ -22,13 +23,14 @@ class TherapistAppointmentCreateView(APIView):
         tags=["therapist"],
         request=TherapistAppointmentCreateInputSerializer,
         responses={
-            201: AppointmentSerializer,
+            201: AppointmentCreatedSerializer,
             409: OpenApiResponse(ErrorEnvelopeSerializer, description="`appointment_overlap`: the slot is taken."),
         },
         description=(
             "Book an appointment for yourself on a local date, from `startTime` to `endTime` on the "
             "practice's clock. The client must be assigned to you; a time inside the spring-forward gap or an "
-            "end not after the start is a 400; a double booking a 409 `appointment_overlap`."
+            "end not after the start is a 400; a double booking a 409 `appointment_overlap`. Outside your "
+            "availability it is still booked, with `outside_availability: true`."
         ),
     )
     def post(self, request):
@@ -46,5 +48,8 @@ class TherapistAppointmentCreateView(APIView):
             notes=data["notes"],
         )
         created = appointment_list(actor=request.user).get(pk=appointment.pk)
-        payload = AppointmentSerializer(created, context={"request": request}).data
+        created.outside_availability = not availability_covers(
+            created.therapist, created.starts_at, created.ends_at, tzinfo=created.practice.tzinfo
+        )
+        payload = AppointmentCreatedSerializer(created, context={"request": request}).data
         return Response(payload, status=status.HTTP_201_CREATED)

@@ -16,6 +16,9 @@ SEEDERS = [
     "scheduling.demo.recurring",
     "scheduling.demo.no_show",
     "clinical.demo.records",
+    "scheduling.demo.availability",
+    "scheduling.demo.invoices",
+    "clinical.demo.notes",
 ]
 
 LOGINS = [

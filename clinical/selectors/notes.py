@@ -1,0 +1,44 @@
+"""Reads of session notes. A note is readable by its author and by the client's assigned
+therapists; staff, other therapists and other practices never see it (404). Deleted notes
+are kept but never shown."""
+
+from uuid import UUID
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+
+from clinical.models import SessionNote
+from practice.errors import NotFoundError
+from practice.models import Client, User
+
+
+def session_note_visible_queryset(*, actor: User) -> QuerySet[SessionNote]:
+    """Notes the actor may read: not deleted, of their practice, written by them or about a
+    client assigned to them. Staff: none."""
+    if not actor.is_therapist:
+        return SessionNote.objects.none()
+    assigned = Client.therapists.through.objects.filter(client_id=OuterRef("client_id"), user_id=actor.pk)
+    return SessionNote.objects.filter(practice_id=actor.practice_id, deleted_at__isnull=True).filter(
+        Q(therapist_id=actor.pk) | Exists(assigned)
+    )
+
+
+def session_note_list(*, actor: User) -> QuerySet[SessionNote]:
+    """The actor's readable notes, newest session first, with the client loaded (one query
+    per page; ``clinical.filters.SessionNoteFilter`` narrows it)."""
+    return (
+        session_note_visible_queryset(actor=actor)
+        .select_related("client")
+        .order_by("-session_date", "-created_at", "id")
+    )
+
+
+def session_note_get(*, actor: User, note_id: UUID, for_update: bool = False) -> SessionNote:
+    """One note the actor may read (``for_update``: locked until the transaction ends);
+    anything else is a 404, exactly as if it did not exist."""
+    qs = session_note_visible_queryset(actor=actor).select_related("client")
+    if for_update:
+        qs = qs.select_for_update(of=("self",))
+    note = qs.filter(pk=note_id).first()
+    if note is None:
+        raise NotFoundError(message="Session note not found.")
+    return note
