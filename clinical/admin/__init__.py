@@ -1,1 +1,1 @@
-from . import records, sessions  # noqa: F401
+from . import records, sessions, surveys  # noqa: F401

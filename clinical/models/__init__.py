@@ -2,5 +2,15 @@
 
 from .records import MedicalHistory, TherapyGoal
 from .sessions import MoodReading, Session, SessionTemplate
+from .surveys import Survey, SurveyAssignment, SurveyResponse
 
-__all__ = ["MedicalHistory", "MoodReading", "Session", "SessionTemplate", "TherapyGoal"]
+__all__ = [
+    "MedicalHistory",
+    "MoodReading",
+    "Session",
+    "SessionTemplate",
+    "Survey",
+    "SurveyAssignment",
+    "SurveyResponse",
+    "TherapyGoal",
+]

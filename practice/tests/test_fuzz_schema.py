@@ -75,6 +75,9 @@ RULES_BEYOND_THE_SCHEMA = {
     "POST /api/therapist/appointments": "endTime after startTime, a wall-clock time that exists that day",
     "GET /api/therapist/sessions": "dates between 1900 and 2999, startDate not after endDate",
     "PUT /api/sessions/{id}/progress": "at least one field",
+    "POST /api/surveys": "options and scales per question type, question ids unique",
+    "POST /api/surveys/{id}/assign": "the clients are yours, the due date is not past, recurring names a pattern",
+    "POST /api/surveys/{id}/responses": "the client is yours, the answers fit the survey's questions",
     "GET /api/therapists/{id}/session-stats": "dates between 1900 and 2999, startDate not after endDate",
 }
 

@@ -16,6 +16,7 @@ SEEDERS = [
     "scheduling.demo_recurring",
     "scheduling.demo_no_show",
     "clinical.demo_records",
+    "clinical.demo_surveys",
 ]
 
 LOGINS = [
