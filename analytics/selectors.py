@@ -5,6 +5,7 @@ else is a 404 raised by the ``practice`` selectors it starts from. Every figure 
 aggregate over a constant number of SQL statements, whatever the amount of history."""
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from uuid import UUID
@@ -15,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import dateformat, timezone
 
 from clinical.models import Session, TherapyGoal
+from clinical.selectors.surveys import OutcomeChange, client_outcome_changes
 from practice.errors import ValidationFailed
 from practice.models import Client, User
 from practice.selectors import client_get, therapist_get
@@ -275,9 +277,11 @@ def client_session_summary(*, actor: User, client_id: UUID) -> ClientSessionSumm
     - ``average_mood_improvement``: mean of (end mood - start mood) over those sessions
       with both, one decimal; null when none has both.
     - ``common_themes``: see :func:`client_common_themes`.
-    - ``progress_summary``: a plain-language sentence built from the figures above.
+    - ``progress_summary``: a plain-language sentence built from the figures above, then
+      one on the client's PHQ-9 and GAD-7 scores (first and latest, with their bands).
 
-    Three aggregate statements (sessions, goals, themes) after the client lookup."""
+    Four aggregate statements (sessions, goals, themes, outcome scores) after the client
+    lookup."""
     client = client_get(actor=actor, client_id=client_id, clinical=True)
     tz = client.practice.tzinfo
     sessions = Session.objects.filter(client_id=client.pk, therapist_id=actor.pk, status=Session.Status.COMPLETED)
@@ -325,6 +329,7 @@ def client_session_summary(*, actor: User, client_id: UUID) -> ClientSessionSumm
         goals_completed=figures["goals_completed"],
         goals_paused=figures["goals_paused"],
         goals_active_average_progress=figures["goals_active_average_progress"],
+        outcome_changes=client_outcome_changes(client=client),
     )
     return ClientSessionSummary(**figures, progress_summary=summary)
 
@@ -347,10 +352,12 @@ def progress_summary_text(
     goals_completed: int,
     goals_paused: int,
     goals_active_average_progress: int | None,
+    outcome_changes: Sequence[OutcomeChange] = (),
 ) -> str:
     """One deterministic sentence a therapist reads at a glance, e.g.
     "11 sessions since 3 March 2026; mood improved by 1.8 points on average; 2 of 3 goals
-    active (average progress 55%), 1 completed." """
+    active (average progress 55%), 1 completed." and, when the client took the PHQ-9 or
+    GAD-7, a second one: "PHQ-9 went from 16 (moderately severe) to 8 (mild)." """
     if total_sessions == 0:
         parts = ["no completed sessions yet"]
     else:
@@ -380,4 +387,16 @@ def progress_summary_text(
         parts.append(goals)
 
     text = "; ".join(parts) + "."
-    return text[0].upper() + text[1:]
+    text = text[0].upper() + text[1:]
+    if outcome_changes:
+        text += " " + "; ".join(_outcome_change_text(change) for change in outcome_changes) + "."
+    return text
+
+
+def _outcome_change_text(change: OutcomeChange) -> str:
+    latest = f"{change.latest_score} ({change.latest_band})"
+    if change.count == 1:
+        return f"{change.name} was {latest}"
+    if change.first_score == change.latest_score:
+        return f"{change.name} stayed at {latest}"
+    return f"{change.name} went from {change.first_score} ({change.first_band}) to {latest}"

@@ -50,7 +50,10 @@ def survey_list(*, actor: User) -> QuerySet[Survey]:
     ``assigned_count`` (open and completed assignments) and ``response_count``, both over
     the clients assigned to the actor. One statement."""
     return _with_counts(survey_visible_queryset(actor=actor), actor=actor).order_by(
-        "-is_standard", "instrument", "-created_at", "id"
+        "-is_standard",
+        "-instrument",
+        "-created_at",
+        "id",  # PHQ-9, GAD-7, then the newest
     )
 
 
