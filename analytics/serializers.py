@@ -81,6 +81,7 @@ class ClientSessionSummarySerializer(CamelCaseFieldsMixin, serializers.Serialize
     progress_summary = serializers.CharField(
         help_text=(
             "Plain-language sentence built from the data: sessions attended and since when, mood trend, "
-            "goals active/completed and their average progress."
+            "goals active/completed and their average progress; then the PHQ-9 and GAD-7 scores, first "
+            "and latest with their severity bands."
         )
     )

@@ -45,7 +45,9 @@ is written to the audit trail.
   sessions' client concerns, session goals and the appointments' focus areas (each entry is one
   mention); ties go to the most recent. A theme is spelled as in its latest mention.
 - `progressSummary`: a deterministic plain-language sentence built from the data (sessions
-  attended and since when, mood trend, goals active/completed and their average progress).
+  attended and since when, mood trend, goals active/completed and their average progress), then
+  the client's PHQ-9 and GAD-7 scores, first and latest with their bands ("PHQ-9 went from 16
+  (moderately severe) to 8 (mild).").
 """.strip()
 
 

@@ -10,6 +10,7 @@ from django.db.models import Avg, Count, F, Max, Min, Q
 from django.utils import timezone
 
 from clinical.models import Session, TherapyGoal
+from clinical.selectors.surveys import client_outcome_changes
 from practice.models import Client, User
 from practice.selectors import client_get
 from scheduling.models import Appointment
@@ -130,9 +131,11 @@ def client_session_summary(*, actor: User, client_id: UUID) -> ClientSessionSumm
     - ``average_mood_improvement``: mean of (end mood - start mood) over those sessions
       with both, one decimal; null when none has both.
     - ``common_themes``: see :func:`client_common_themes`.
-    - ``progress_summary``: a plain-language sentence built from the figures above.
+    - ``progress_summary``: a plain-language sentence built from the figures above, then
+      one on the client's PHQ-9 and GAD-7 scores (first and latest, with their bands).
 
-    Three aggregate statements (sessions, goals, themes) after the client lookup."""
+    Four aggregate statements (sessions, goals, themes, outcome scores) after the client
+    lookup."""
     client = client_get(actor=actor, client_id=client_id, clinical=True)
     tz = client.practice.tzinfo
     sessions = Session.objects.filter(client_id=client.pk, therapist_id=actor.pk, status=Session.Status.COMPLETED)
@@ -180,5 +183,6 @@ def client_session_summary(*, actor: User, client_id: UUID) -> ClientSessionSumm
         goals_completed=figures["goals_completed"],
         goals_paused=figures["goals_paused"],
         goals_active_average_progress=figures["goals_active_average_progress"],
+        outcome_changes=client_outcome_changes(client=client),
     )
     return ClientSessionSummary(**figures, progress_summary=summary)

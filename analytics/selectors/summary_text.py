@@ -2,8 +2,11 @@
 from the summary's figures (no query)."""
 
 import datetime
+from collections.abc import Sequence
 
 from django.utils import dateformat
+
+from clinical.selectors.surveys import OutcomeChange
 
 
 def _plural(count: int, word: str) -> str:
@@ -24,10 +27,12 @@ def progress_summary_text(
     goals_completed: int,
     goals_paused: int,
     goals_active_average_progress: int | None,
+    outcome_changes: Sequence[OutcomeChange] = (),
 ) -> str:
     """One deterministic sentence a therapist reads at a glance, e.g.
     "11 sessions since 3 March 2026; mood improved by 1.8 points on average; 2 of 3 goals
-    active (average progress 55%), 1 completed." """
+    active (average progress 55%), 1 completed." and, when the client took the PHQ-9 or
+    GAD-7, a second one: "PHQ-9 went from 16 (moderately severe) to 8 (mild)." """
     if total_sessions == 0:
         parts = ["no completed sessions yet"]
     else:
@@ -57,4 +62,16 @@ def progress_summary_text(
         parts.append(goals)
 
     text = "; ".join(parts) + "."
-    return text[0].upper() + text[1:]
+    text = text[0].upper() + text[1:]
+    if outcome_changes:
+        text += " " + "; ".join(_outcome_change_text(change) for change in outcome_changes) + "."
+    return text
+
+
+def _outcome_change_text(change: OutcomeChange) -> str:
+    latest = f"{change.latest_score} ({change.latest_band})"
+    if change.count == 1:
+        return f"{change.name} was {latest}"
+    if change.first_score == change.latest_score:
+        return f"{change.name} stayed at {latest}"
+    return f"{change.name} went from {change.first_score} ({change.first_band}) to {latest}"

@@ -252,7 +252,7 @@ def test_query_count_does_not_grow_with_the_history(api, therapist, client_recor
     assert data["totalSessions"] == 41
     assert len(small) == len(large)
     reads = [q["sql"] for q in large if "clinical_" in q["sql"]]
-    assert len(reads) == 3  # sessions, goals, themes
+    assert len(reads) == 4  # sessions, goals, themes, outcome scores
 
 
 # --- The summary sentence ------------------------------------------------------------------------

@@ -3,6 +3,7 @@
 from .notes import SessionNote, SessionNoteVersion
 from .records import MedicalHistory, TherapyGoal
 from .sessions import MoodReading, Session, SessionTemplate
+from .surveys import Survey, SurveyAssignment, SurveyResponse
 
 __all__ = [
     "MedicalHistory",
@@ -11,5 +12,8 @@ __all__ = [
     "SessionNote",
     "SessionNoteVersion",
     "SessionTemplate",
+    "Survey",
+    "SurveyAssignment",
+    "SurveyResponse",
     "TherapyGoal",
 ]

@@ -4,7 +4,17 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from clinical.models import MedicalHistory, MoodReading, Session, SessionNote, SessionTemplate, TherapyGoal
+from clinical.models import (
+    MedicalHistory,
+    MoodReading,
+    Session,
+    SessionNote,
+    SessionTemplate,
+    Survey,
+    SurveyAssignment,
+    SurveyResponse,
+    TherapyGoal,
+)
 from practice.tests.factories import ClientFactory, PracticeFactory
 from scheduling.tests.factories import AppointmentFactory
 
@@ -102,3 +112,63 @@ class SessionNoteFactory(DjangoModelFactory):
     progress_notes = factory.Sequence(lambda n: f"Progress {n}")
     private_notes = "Only for me"
     tags = factory.LazyFunction(lambda: ["sleep"])
+
+
+def custom_questions() -> list[dict]:
+    """One question of each type, as stored."""
+    return [
+        {"id": "mood", "text": "How was your week?", "type": "scale", "required": True, "options": None,
+         "scale": {"min": 1, "max": 10}, "scale_labels": {"min": "Bad", "max": "Great"}},
+        {"id": "symptoms", "text": "Which did you notice?", "type": "multipleChoice", "required": True,
+         "options": ["Anxiety", "Low mood", "None"], "scale": None, "scale_labels": None},
+        {"id": "slept", "text": "Did you sleep well?", "type": "yesNo", "required": False, "options": None,
+         "scale": None, "scale_labels": None},
+        {"id": "notes", "text": "Anything else?", "type": "text", "required": False, "options": None,
+         "scale": None, "scale_labels": None},
+    ]  # fmt: skip
+
+
+class SurveyFactory(DjangoModelFactory):
+    """A therapist's own survey with one question of each type."""
+
+    class Meta:
+        model = Survey
+
+    practice = factory.SubFactory(PracticeFactory)
+    created_by = factory.SubFactory(
+        "practice.tests.factories.TherapistFactory", practice=factory.SelfAttribute("..practice")
+    )
+    title = factory.Sequence(lambda n: f"Check-in {n}")
+    description = "Weekly check-in"
+    questions = factory.LazyFunction(custom_questions)
+
+
+class SurveyAssignmentFactory(DjangoModelFactory):
+    class Meta:
+        model = SurveyAssignment
+
+    survey = factory.SubFactory(SurveyFactory)
+    practice = factory.SelfAttribute("survey.practice")
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
+    assigned_by = factory.LazyAttribute(lambda o: o.client.therapists.first())
+
+
+class SurveyResponseFactory(DjangoModelFactory):
+    """A response to a custom survey; pass ``survey`` (a standard one) with ``answers``,
+    ``instrument``, ``total_score`` and ``severity`` for a scored one."""
+
+    class Meta:
+        model = SurveyResponse
+
+    survey = factory.SubFactory(SurveyFactory)
+    practice = factory.SelfAttribute("survey.practice")
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..practice"))
+    entered_by = factory.LazyAttribute(lambda o: o.client.therapists.first())
+    submitted_at = factory.LazyFunction(timezone.now)
+    answers = factory.LazyFunction(
+        lambda: [{"question_id": "mood", "value": 6}, {"question_id": "symptoms", "value": "Anxiety"}]
+    )
+
+
+def phq9_answers(*values: int) -> list[dict]:
+    return [{"question_id": f"phq9_{n}", "value": v} for n, v in enumerate(values, start=1)]

@@ -243,6 +243,13 @@ SPECTACULAR_SETTINGS = {
         "AppointmentStatusEnum": "scheduling.models.Appointment.Status",
         "SessionStatusEnum": "clinical.models.Session.Status",
         "UserStatusEnum": ["active", "inactive"],
+        # The frontend's appointment type, named as before the survey enums were named.
+        "TypeEnum": "scheduling.serializers.appointments.FRONTEND_TYPE_CHOICES",
+        "SurveyTypeEnum": "clinical.models.Survey.Type",
+        "SurveyStatusEnum": "clinical.models.Survey.Status",
+        "SurveyCreateStatusEnum": "clinical.serializers.surveys.SURVEY_CREATE_STATUSES",
+        "SurveyQuestionTypeEnum": "clinical.services.surveys.QUESTION_TYPES",
+        "SurveyAssignmentStatusEnum": "clinical.models.SurveyAssignment.Status",
     },
 }
 

@@ -85,6 +85,9 @@ RULES_BEYOND_THE_SCHEMA = {
     "names of requests for help are 1-200 characters without NUL",
     "PUT /api/therapist/session-notes/{id}": "the client cannot change; session and appointment are yours and "
     "of the note's client; names of requests for help are 1-200 characters without NUL",
+    "POST /api/surveys": "options and scales per question type, question ids unique",
+    "POST /api/surveys/{id}/assign": "the clients are yours, the due date is not past, recurring names a pattern",
+    "POST /api/surveys/{id}/responses": "the client is yours, the answers fit the survey's questions",
     "GET /api/therapists/{id}/session-stats": "dates between 1900 and 2999, startDate not after endDate",
     "POST /api/auth/verify-2fa": "the code is the authenticator's current one; secret unless X-Temp-Token",
     "POST /api/auth/disable-2fa": "the code is the authenticator's current one",

@@ -110,6 +110,19 @@ def _weekly_until(world: World) -> dict[str, Any]:
     return {"pattern": "weekly", "endDate": (timezone.localdate() + timedelta(weeks=4)).isoformat()}
 
 
+def _new_survey(world: World) -> dict[str, Any]:
+    return {
+        "title": "Sleep check",
+        "type": "screening",
+        "questions": [{"id": "q1", "text": "Hours slept?", "type": "scale", "scale": {"min": 0, "max": 12}}],
+    }
+
+
+def _phq9_response(world: World) -> dict[str, Any]:
+    answers = [{"questionId": f"phq9_{n}", "value": 1} for n in range(1, 10)]
+    return {"clientId": str(world.client.pk), "answers": answers}
+
+
 def _make_series(world: World) -> None:
     api_for(world, "owner").post(
         f"/api/appointments/{world.upcoming.pk}/recurring", _weekly_until(world), format="json"
@@ -225,6 +238,30 @@ MATRIX = [
     Row("POST",   "/api/therapist/availability",                  401, 200, 200, 403, 200,
         body=lambda w: {"regularHours": [{"day": "Monday", "isAvailable": True,
                                           "slots": [{"start": "09:00", "end": "17:00"}]}]}),
+    # Surveys: a therapist's own are theirs alone; practice-wide ones (the standard PHQ-9 and
+    # GAD-7) every therapist of the practice sees, staff too, but only therapists write, and
+    # the standard ones nobody deletes. Clients in a body must be the caller's (else 400).
+    Row("GET",    "/api/surveys",                                 401, 200, 200, 200, 200,
+        record="survey", seen_by=("owner",)),
+    Row("POST",   "/api/surveys",                                 401, 201, 201, 403, 201, body=_new_survey),
+    Row("GET",    "/api/surveys/{survey}",                        401, 200, 404, 404, 404),
+    Row("GET",    "/api/surveys/{phq9}",                          401, 200, 200, 200, 404),
+    Row("DELETE", "/api/surveys/{survey}",                        401, 200, 404, 404, 404),
+    Row("DELETE", "/api/surveys/{phq9}",                          401, 403, 403, 403, 404),
+    Row("POST",   "/api/surveys/{survey}/assign",                 401, 201, 404, 404, 404,
+        body=lambda w: {"clientId": str(w.client.pk)}),
+    Row("POST",   "/api/surveys/{phq9}/assign",                   401, 201, 400, 403, 404,
+        body=lambda w: {"clientId": str(w.client.pk), "dueDate": str(timezone.localdate() + timedelta(days=7))}),
+    # Responses are the client's clinical record: each caller sees their own clients' only.
+    Row("GET",    "/api/surveys/{survey}/responses",              401, 200, 404, 404, 404,
+        record="survey_response", seen_by=("owner",)),
+    Row("GET",    "/api/surveys/{phq9}/responses",                401, 200, 200, 200, 404,
+        record="phq9_response", seen_by=("owner",)),
+    Row("POST",   "/api/surveys/{survey}/responses",              401, 201, 404, 404, 404,
+        body=lambda w: {"clientId": str(w.client.pk), "answers": [
+            {"questionId": "mood", "value": 7}, {"questionId": "symptoms", "value": "None"}]}),
+    Row("POST",   "/api/surveys/{phq9}/responses",                401, 201, 400, 403, 404, body=_phq9_response),
+    Row("GET",    "/api/clients/{client}/outcome-scores",         401, 200, 404, 404, 404),
     # Therapists: a therapist themselves, staff every therapist of the practice.
     Row("GET",    "/api/therapists/{owner}/session-stats",        401, 200, 404, 200, 404),
     Row("GET",    "/api/therapists/{owner}/session-templates",    401, 200, 404, 200, 404),
@@ -258,6 +295,10 @@ def path_values(world: World) -> dict[str, Any]:
         "completed_session": world.completed_session.pk,
         "goal": world.goal.pk,
         "note": world.note.pk,
+        "survey": world.survey.pk,
+        "phq9": world.phq9.pk,
+        "survey_response": world.survey_response.pk,
+        "phq9_response": world.phq9_response.pk,
     }
 
 

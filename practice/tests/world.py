@@ -7,13 +7,16 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from clinical.models import Session, SessionNote, TherapyGoal
+from clinical.models import Session, SessionNote, Survey, SurveyResponse, TherapyGoal
 from clinical.tests.factories import (
     MedicalHistoryFactory,
     SessionFactory,
     SessionNoteFactory,
     SessionTemplateFactory,
+    SurveyFactory,
+    SurveyResponseFactory,
     TherapyGoalFactory,
+    phq9_answers,
 )
 from practice.models import Client, Practice, User
 from practice.tests.factories import (
@@ -46,6 +49,10 @@ class World:
     completed_session: Session
     goal: TherapyGoal
     note: SessionNote
+    survey: Survey
+    phq9: Survey
+    survey_response: SurveyResponse
+    phq9_response: SurveyResponse
 
     def path_ids(self) -> dict[str, list[str]]:
         """The owner's real ids, by the path segment that names their kind
@@ -59,6 +66,7 @@ class World:
             "therapy-goals": [str(self.goal.pk)],
             "session-notes": [str(self.note.pk)],
             "session-templates": [str(pk) for pk in self.practice.session_templates.values_list("pk", flat=True)],
+            "surveys": [str(self.survey.pk), str(self.phq9.pk)],
         }
 
 
@@ -106,6 +114,21 @@ def build_world() -> World:
     AppointmentFactory(therapist=colleague, client=colleague_client, starts_at=now + timedelta(days=3))
     AppointmentFactory(therapist=outsider, client=outsider_client, starts_at=now + timedelta(days=3))
 
+    # The owner's own survey and the practice's PHQ-9 (installed with the practice), each
+    # with a response of the owner's client.
+    survey = SurveyFactory(practice=practice, created_by=owner)
+    phq9 = Survey.objects.get(practice=practice, instrument="phq9")
+    survey_response = SurveyResponseFactory(survey=survey, client=client, entered_by=owner)
+    phq9_response = SurveyResponseFactory(
+        survey=phq9,
+        client=client,
+        entered_by=owner,
+        answers=phq9_answers(2, 2, 2, 2, 2, 2, 2, 2, 0),
+        instrument="phq9",
+        total_score=16,
+        severity="moderately_severe",
+    )
+
     return World(
         practice=practice,
         other_practice=other_practice,
@@ -124,4 +147,8 @@ def build_world() -> World:
         completed_session=completed_session,
         goal=goal,
         note=note,
+        survey=survey,
+        phq9=phq9,
+        survey_response=survey_response,
+        phq9_response=phq9_response,
     )

@@ -19,6 +19,7 @@ SEEDERS = [
     "scheduling.demo.availability",
     "scheduling.demo.invoices",
     "clinical.demo.notes",
+    "clinical.demo.surveys",
 ]
 
 LOGINS = [
