@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from clinical.views.homework import ChallengeViewSet, ResourceViewSet
 from clinical.views.preparation import AppointmentPreparationView
 from clinical.views.records import MedicalHistoryView, TherapyGoalViewSet
 from clinical.views.sessions import SessionViewSet
@@ -9,6 +10,8 @@ from clinical.views.workspace import TherapistClientViewSet, TherapistSessionVie
 
 router = SimpleRouter(trailing_slash=False, use_regex_path=False)
 router.register("sessions", SessionViewSet, basename="session")
+router.register("challenges", ChallengeViewSet, basename="challenge")
+router.register("resources", ResourceViewSet, basename="resource")
 router.register("clients/<uuid:client_id>/therapy-goals", TherapyGoalViewSet, basename="client-therapy-goal")
 router.register("therapist/clients", TherapistClientViewSet, basename="therapist-client")
 

@@ -1,7 +1,8 @@
 import django_filters
+from django import forms
 from django.db.models import Q
 
-from .models import Client
+from .models import Client, Message, UserNotification
 
 
 class ClientFilter(django_filters.FilterSet):
@@ -17,3 +18,50 @@ class ClientFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(first_name__icontains=value) | Q(last_name__icontains=value) | Q(email__icontains=value)
         )
+
+
+class TrueFalseFilter(django_filters.ChoiceFilter):
+    """``true`` or ``false`` exactly, as the frontend sends booleans in a query string;
+    anything else is a 400 (django-filter's BooleanFilter would ignore it)."""
+
+    field_class = forms.TypedChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.update(choices=[("true", "true"), ("false", "false")], coerce=lambda value: value == "true")
+        super().__init__(*args, empty_value=None, **kwargs)
+
+
+class UserNotificationFilter(django_filters.FilterSet):
+    unreadOnly = TrueFalseFilter(method="filter_unread_only", label="true: only unread notifications.")
+    isRead = TrueFalseFilter(field_name="is_read", label="Only read (true) or unread (false) ones.")
+
+    class Meta:
+        model = UserNotification
+        fields: list[str] = []
+
+    def filter_unread_only(self, queryset, name, value):
+        return queryset.filter(is_read=False) if value else queryset
+
+
+class MessageFilter(django_filters.FilterSet):
+    folder = django_filters.ChoiceFilter(
+        choices=[("inbox", "Received"), ("sent", "Sent"), ("all", "Both")],
+        method="filter_folder",
+        label="Received (inbox), sent, or both (all, the default).",
+    )
+    unreadOnly = TrueFalseFilter(method="filter_unread_only", label="true: only unread received ones.")
+
+    class Meta:
+        model = Message
+        fields: list[str] = []
+
+    def filter_folder(self, queryset, name, value):
+        actor = self.request.user
+        if value == "inbox":
+            return queryset.filter(recipient_id=actor.pk)
+        if value == "sent":
+            return queryset.filter(sender_id=actor.pk)
+        return queryset
+
+    def filter_unread_only(self, queryset, name, value):
+        return queryset.filter(recipient_id=self.request.user.pk, read_at__isnull=True) if value else queryset

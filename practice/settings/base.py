@@ -175,6 +175,8 @@ THROTTLE_RATES = {
     "no_show": "30/minute",
     # Photo uploads: each is decoded and re-encoded.
     "uploads": "30/hour",
+    # Sending messages (each one notifies its recipient).
+    "messages": "60/minute",
     # Everything else.
     "api": "1200/minute",
 }
@@ -228,6 +230,13 @@ SPECTACULAR_SETTINGS = {
         "TherapyGoalStatusEnum": "clinical.models.TherapyGoal.Status",
         "AppointmentStatusEnum": "scheduling.models.Appointment.Status",
         "SessionStatusEnum": "clinical.models.Session.Status",
+        "UserRoleEnum": "practice.models.User.Role",
+        "PriorityLevelEnum": "practice.models.Message.Priority",
+        "NotificationPriorityEnum": "practice.models.UserNotification.Priority",
+        "NotificationTypeEnum": "practice.models.UserNotification.TYPES",
+        "ResourceTypeEnum": "clinical.models.Resource.Type",
+        "ResourceStatusEnum": "clinical.models.Resource.Status",
+        "AssignmentStatusEnum": "clinical.models.AssignmentStatus",
     },
 }
 
