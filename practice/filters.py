@@ -33,11 +33,14 @@ class TrueFalseFilter(django_filters.ChoiceFilter):
 
 class UserNotificationFilter(django_filters.FilterSet):
     unreadOnly = TrueFalseFilter(method="filter_unread_only", label="true: only unread notifications.")
-    isRead = TrueFalseFilter(field_name="is_read", label="Only read (true) or unread (false) ones.")
+    isRead = TrueFalseFilter(method="filter_is_read", label="Only read (true) or unread (false) ones.")
 
     class Meta:
         model = UserNotification
         fields: list[str] = []
+
+    def filter_is_read(self, queryset, name, value):
+        return queryset.filter(is_read=value)
 
     def filter_unread_only(self, queryset, name, value):
         return queryset.filter(is_read=False) if value else queryset

@@ -17,6 +17,7 @@ from .views import (
     MessageViewSet,
     MeView,
     NotificationCountsView,
+    NotificationMarkAllReadView,
     RefreshTokenView,
     UserNotificationViewSet,
 )
@@ -49,6 +50,7 @@ api_urlpatterns = [
     ),
     path("admin/therapists/<uuid:therapist_id>/photo", TherapistPhotoView.as_view(), name="admin-therapist-photo"),
     path("clients/<uuid:client_id>/emergency-contact", EmergencyContactView.as_view(), name="client-emergency-contact"),
+    path("notifications/mark-all-read", NotificationMarkAllReadView.as_view(), name="notifications-mark-all-read"),
     path("therapist/notifications/counts", NotificationCountsView.as_view(), name="therapist-notification-counts"),
     path("messages/conversation/<uuid:user_id>", MessageConversationView.as_view(), name="message-conversation"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),

@@ -306,14 +306,20 @@ class UserNotificationViewSet(viewsets.GenericViewSet):
         notification = notifications.notification_mark_read(actor=request.user, notification_id=pk)
         return Response(UserNotificationSerializer(notification).data)
 
+
+class NotificationMarkAllReadView(APIView):
+    # A view of its own: DRF's OPTIONS answer would look for one notification on a
+    # viewset's list-level PUT.
+    throttle_scope = "api"
+
     @extend_schema(
         operation_id="notifications_mark_all_read",
+        tags=["notifications"],
         request=None,
         responses={200: MarkAllReadSerializer},
         description="Mark all of your unread notifications read (no body).",
     )
-    @action(detail=False, methods=["put"], url_path="mark-all-read", filterset_class=None, pagination_class=None)
-    def mark_all_read(self, request):
+    def put(self, request):
         return Response({"updated": notifications.notification_mark_all_read(actor=request.user)})
 
 

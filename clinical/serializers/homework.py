@@ -93,6 +93,7 @@ class ChallengeSerializer(PageAndTypeNamesMixin, serializers.ModelSerializer):
 
 class ResourceSerializer(PageAndTypeNamesMixin, serializers.ModelSerializer):
     url = serializers.CharField(source="content_url", read_only=True, help_text="An http(s) address, or empty.")
+    content_url = serializers.CharField(read_only=True, help_text="The same as url.")
     tags = serializers.ListField(child=serializers.CharField(), read_only=True)
     created_by = serializers.UUIDField(source="author_id", read_only=True, help_text="The author's user id.")
     author_name = serializers.CharField(source="author.full_name", read_only=True)

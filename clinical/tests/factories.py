@@ -4,8 +4,18 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from clinical.models import MedicalHistory, MoodReading, Session, SessionTemplate, TherapyGoal
-from practice.tests.factories import ClientFactory, PracticeFactory
+from clinical.models import (
+    Challenge,
+    ChallengeAssignment,
+    MedicalHistory,
+    MoodReading,
+    Resource,
+    ResourceAssignment,
+    Session,
+    SessionTemplate,
+    TherapyGoal,
+)
+from practice.tests.factories import ClientFactory, PracticeFactory, TherapistFactory
 from scheduling.tests.factories import AppointmentFactory
 
 
@@ -80,3 +90,53 @@ class TherapyGoalFactory(DjangoModelFactory):
     goal = factory.Sequence(lambda n: f"Goal {n}")
     status = TherapyGoal.Status.ACTIVE
     progress = 30
+
+
+class ChallengeFactory(DjangoModelFactory):
+    class Meta:
+        model = Challenge
+
+    author = factory.SubFactory(TherapistFactory)
+    practice = factory.SelfAttribute("author.practice")
+    title = factory.Sequence(lambda n: f"Challenge {n}")
+    description = "Ten minutes of breathing each morning."
+    category = "mindfulness"
+    instructions = factory.LazyFunction(lambda: ["Sit comfortably", "Breathe in for four counts"])
+
+
+class ResourceFactory(DjangoModelFactory):
+    class Meta:
+        model = Resource
+
+    author = factory.SubFactory(TherapistFactory)
+    practice = factory.SelfAttribute("author.practice")
+    title = factory.Sequence(lambda n: f"Resource {n}")
+    description = "What anxiety is and why it passes."
+    category = "anxiety"
+    content_url = "https://example.com/anxiety"
+    tags = factory.LazyFunction(lambda: ["anxiety"])
+
+
+class ChallengeAssignmentFactory(DjangoModelFactory):
+    """Pass ``challenge`` and ``client``; assigned by the challenge's author."""
+
+    class Meta:
+        model = ChallengeAssignment
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..challenge.practice"))
+    practice = factory.SelfAttribute("challenge.practice")
+    therapist = factory.SelfAttribute("challenge.author")
+    start_date = factory.LazyFunction(timezone.localdate)
+
+
+class ResourceAssignmentFactory(DjangoModelFactory):
+    """Pass ``resource`` and ``client``; assigned by the resource's author."""
+
+    class Meta:
+        model = ResourceAssignment
+
+    resource = factory.SubFactory(ResourceFactory)
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..resource.practice"))
+    practice = factory.SelfAttribute("resource.practice")
+    therapist = factory.SelfAttribute("resource.author")

@@ -229,6 +229,9 @@ SPECTACULAR_SETTINGS = {
         "ClientStatusEnum": "practice.models.Client.Status",
         "TherapyGoalStatusEnum": "clinical.models.TherapyGoal.Status",
         "AppointmentStatusEnum": "scheduling.models.Appointment.Status",
+        # Named here because other fields called "type" exist (resources, notifications).
+        "AppointmentTypeEnum": "scheduling.models.Appointment.Type",
+        "TypeEnum": "scheduling.serializers.appointments.FRONTEND_TYPE_CHOICES",
         "SessionStatusEnum": "clinical.models.Session.Status",
         "UserRoleEnum": "practice.models.User.Role",
         "PriorityLevelEnum": "practice.models.Message.Priority",

@@ -7,20 +7,24 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from clinical.models import Session, TherapyGoal
+from clinical.models import Challenge, Resource, Session, TherapyGoal
 from clinical.tests.factories import (
+    ChallengeFactory,
     MedicalHistoryFactory,
+    ResourceFactory,
     SessionFactory,
     SessionTemplateFactory,
     TherapyGoalFactory,
 )
-from practice.models import Client, Practice, User
+from practice.models import Client, Message, Practice, User, UserNotification
 from practice.tests.factories import (
     ClientFactory,
     EmergencyContactFactory,
+    MessageFactory,
     PracticeFactory,
     StaffFactory,
     TherapistFactory,
+    UserNotificationFactory,
 )
 from scheduling.models import Appointment, NoShowPolicy
 from scheduling.tests.factories import AppointmentFactory
@@ -44,6 +48,10 @@ class World:
     active_session: Session
     completed_session: Session
     goal: TherapyGoal
+    challenge: Challenge
+    resource: Resource
+    notification: UserNotification
+    message: Message
 
     def path_ids(self) -> dict[str, list[str]]:
         """The owner's real ids, by the path segment that names their kind
@@ -56,6 +64,11 @@ class World:
             "sessions": session_ids,
             "therapy-goals": [str(self.goal.pk)],
             "session-templates": [str(pk) for pk in self.practice.session_templates.values_list("pk", flat=True)],
+            "challenges": [str(self.challenge.pk)],
+            "resources": [str(self.resource.pk)],
+            "notifications": [str(self.notification.pk)],
+            "messages": [str(self.message.pk)],
+            "conversation": [str(self.owner.pk), str(self.staff.pk)],
         }
 
 
@@ -101,6 +114,12 @@ def build_world() -> World:
     AppointmentFactory(therapist=colleague, client=colleague_client, starts_at=now + timedelta(days=3))
     AppointmentFactory(therapist=outsider, client=outsider_client, starts_at=now + timedelta(days=3))
 
+    # The owner's personal challenge and resource, their notification, and a message from staff.
+    challenge = ChallengeFactory(author=owner)
+    resource = ResourceFactory(author=owner)
+    notification = UserNotificationFactory(recipient=owner)
+    message = MessageFactory(sender=staff, recipient=owner)
+
     return World(
         practice=practice,
         other_practice=other_practice,
@@ -118,4 +137,8 @@ def build_world() -> World:
         active_session=active_session,
         completed_session=completed_session,
         goal=goal,
+        challenge=challenge,
+        resource=resource,
+        notification=notification,
+        message=message,
     )
