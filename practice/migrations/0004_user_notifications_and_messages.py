@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('practice', '0002_revoked_token_family'),
+        ('practice', '0003_client_urgency_and_help_requests'),
     ]
 
     operations = [
