@@ -1,1 +1,1 @@
-from . import records, sessions  # noqa: F401
+from . import homework, records, sessions  # noqa: F401
