@@ -16,6 +16,9 @@ SEEDERS = [
     "scheduling.demo.recurring",
     "scheduling.demo.no_show",
     "clinical.demo.records",
+    "clinical.demo.homework",
+    "scheduling.demo.notices",
+    "practice.demo.messages",
 ]
 
 LOGINS = [
