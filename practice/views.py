@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from . import selectors
 from .api.envelope import Envelope, envelope
 from .api.pagination import keyed_pagination
-from .api.request import client_ip
+from .api.request import body_size_check, client_ip
 from .api.serializers import ErrorEnvelopeSerializer, MessageSerializer
 from .errors import AuthenticationError, ErrorCode
 from .filters import ClientFilter, MessageFilter, UserNotificationFilter
@@ -303,6 +303,7 @@ class UserNotificationViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["put"], filterset_class=None)
     def read(self, request, pk):
+        body_size_check(request)
         notification = notifications.notification_mark_read(actor=request.user, notification_id=pk)
         return Response(UserNotificationSerializer(notification).data)
 
@@ -320,6 +321,7 @@ class NotificationMarkAllReadView(APIView):
         description="Mark all of your unread notifications read (no body).",
     )
     def put(self, request):
+        body_size_check(request)
         return Response({"updated": notifications.notification_mark_all_read(actor=request.user)})
 
 
@@ -423,6 +425,7 @@ class MessageViewSet(viewsets.GenericViewSet):
     )
     @action(detail=True, methods=["put"], filterset_class=None)
     def read(self, request, pk):
+        body_size_check(request)
         message = messages.message_mark_read(actor=request.user, message_id=pk, ip_address=client_ip(request))
         return Response(PracticeMessageSerializer(message).data)
 

@@ -255,7 +255,7 @@ class ChallengeCreateInputSerializer(serializers.Serializer):
         return attrs
 
 
-@extend_schema_field({"type": "string", "maxLength": 2000, "pattern": "^(https?://[^\\u0000]+)?$"})
+@extend_schema_field({"type": "string", "maxLength": 2000, "pattern": "^https?://[^\\u0000]+$"})
 class WebAddressField(StrictCharField):
     """An http or https address (or empty): stored and shown, never fetched by the server."""
 
