@@ -1,7 +1,7 @@
 """Challenges as the frontend's pages use them: list (data.challenges), create, duplicate,
 delete, assign from the assign page and from the session page."""
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -172,7 +172,7 @@ def test_the_session_page_assigns_with_the_client_only(api, therapist, client_re
 def test_assigning_in_a_session(api, therapist, client_record):
     challenge = ChallengeFactory(author=therapist)
     session = SessionFactory(appointment__therapist=therapist, appointment__client=client_record)
-    other = SessionFactory(appointment__therapist=therapist)
+    other = SessionFactory(appointment__therapist=therapist, appointment__starts_at=NOW - timedelta(days=14))
     bad = api.post(
         f"/api/challenges/{challenge.pk}/assign",
         {"clientId": str(client_record.pk), "sessionId": str(other.pk)},
