@@ -1,7 +1,7 @@
 import django_filters
-from django import forms
 from django.db.models import Q
 
+from .api.filters import TrueFalseFilter
 from .models import Client, Message, UserNotification
 
 
@@ -18,17 +18,6 @@ class ClientFilter(django_filters.FilterSet):
         return queryset.filter(
             Q(first_name__icontains=value) | Q(last_name__icontains=value) | Q(email__icontains=value)
         )
-
-
-class TrueFalseFilter(django_filters.ChoiceFilter):
-    """``true`` or ``false`` exactly, as the frontend sends booleans in a query string;
-    anything else is a 400 (django-filter's BooleanFilter would ignore it)."""
-
-    field_class = forms.TypedChoiceField
-
-    def __init__(self, *args, **kwargs):
-        kwargs.update(choices=[("true", "true"), ("false", "false")], coerce=lambda value: value == "true")
-        super().__init__(*args, empty_value=None, **kwargs)
 
 
 class UserNotificationFilter(django_filters.FilterSet):

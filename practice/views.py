@@ -392,7 +392,7 @@ class MessageViewSet(viewsets.GenericViewSet):
 
     def list(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        messages.messages_record_view(actor=request.user, messages=page, ip_address=client_ip(request))
+        messages.message_record_views(actor=request.user, messages=page, ip_address=client_ip(request))
         return self.paginator.get_paginated_response(
             self.get_serializer(page, many=True).data,
             unreadCount=selectors.message_unread_count(actor=request.user),
@@ -445,7 +445,7 @@ class MessageViewSet(viewsets.GenericViewSet):
     )
     def conversations(self, request):
         page = self.paginate_queryset(selectors.conversation_list(actor=request.user))
-        messages.messages_record_view(
+        messages.message_record_views(
             actor=request.user,
             messages=[Message(pk=participant.last_message_id) for participant in page],
             ip_address=client_ip(request),
@@ -474,7 +474,7 @@ class MessageConversationView(generics.GenericAPIView):
     def get(self, request, user_id):
         other, queryset = selectors.message_conversation(actor=request.user, user_id=user_id)
         page = self.paginate_queryset(queryset)
-        messages.messages_record_view(actor=request.user, messages=page, ip_address=client_ip(request))
+        messages.message_record_views(actor=request.user, messages=page, ip_address=client_ip(request))
         sender_id = None if other.pk == request.user.pk else other.pk
         return self.paginator.get_paginated_response(
             self.get_serializer(page, many=True).data,

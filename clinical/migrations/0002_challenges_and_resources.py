@@ -12,7 +12,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('clinical', '0001_initial'),
-        ('practice', '0004_user_notifications_and_messages'),
+        ('practice', '0007_user_notifications_and_messages'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -115,9 +115,7 @@ def resource_update(*, actor: User, resource_id: UUID, data: Mapping[str, Any]) 
     403 for others who see it, 404 for those who do not)."""
     resource = resource_get(actor=actor, resource_id=resource_id, for_update=True)
     _may_manage(actor, resource)
-    resource, _ = model_update(
-        instance=resource, fields=RESOURCE_FIELDS, data=data, clean_exclude=["practice", "author"]
-    )
+    resource, _ = model_update(instance=resource, fields=RESOURCE_FIELDS, data=data, clean=_clean)
     return resource
 
 

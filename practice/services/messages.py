@@ -20,7 +20,7 @@ from practice.services.notifications import user_notify
 MESSAGE = "message"
 
 
-def messages_record_view(*, actor: User, messages: Iterable[Message], ip_address: str | None = None) -> None:
+def message_record_views(*, actor: User, messages: Iterable[Message], ip_address: str | None = None) -> None:
     """Record that ``actor`` read these messages: one audit entry each, in one insert."""
     audit_log(
         actor=actor,
@@ -119,5 +119,5 @@ def message_mark_read(*, actor: User, message_id: UUID, ip_address: str | None =
     if message.read_at is None:
         message.read_at = timezone.now()
         message.save(update_fields=["read_at", "updated_at"])
-    messages_record_view(actor=actor, messages=[message], ip_address=ip_address)
+    message_record_views(actor=actor, messages=[message], ip_address=ip_address)
     return message

@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('practice', '0003_client_urgency_and_help_requests'),
+        ('practice', '0006_therapist_profile_fields'),
     ]
 
     operations = [
