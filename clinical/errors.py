@@ -17,4 +17,4 @@ class HomeworkError(enum.StrEnum):
     NOT_ASSIGNABLE = "not_assignable"
     NOT_AUTHOR = "not_author"
     THERAPISTS_ONLY = "therapists_only"
-    INVALID_STATUS_TRANSITION = "invalid_status_transition"
+    INVALID_ASSIGNMENT_TRANSITION = "invalid_assignment_transition"

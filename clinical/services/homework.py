@@ -284,7 +284,7 @@ def resource_assign(
 
 
 #: Which assignment status may follow which.
-STATUS_TRANSITIONS = {
+NEXT_STATUSES = {
     AssignmentStatus.ASSIGNED: {AssignmentStatus.IN_PROGRESS, AssignmentStatus.COMPLETED},
     AssignmentStatus.IN_PROGRESS: {AssignmentStatus.COMPLETED},
     AssignmentStatus.COMPLETED: set(),
@@ -296,11 +296,12 @@ def assignment_set_status(
     *, assignment: ChallengeAssignment | ResourceAssignment, status: str
 ) -> ChallengeAssignment | ResourceAssignment:
     """Move an assignment forward: assigned -> in progress -> completed (completing records
-    when). Anything else is a 409 ``invalid_status_transition``. For the client's progress
+    when). Anything else is a 409 ``invalid_assignment_transition``. For the client's progress
     (the client portal to come) and the admin."""
-    if status not in STATUS_TRANSITIONS[assignment.status]:
+    if status not in NEXT_STATUSES[assignment.status]:
         raise ConflictError(
-            "invalid_status_transition", f"An assignment that is {assignment.status} cannot become {status}."
+            HomeworkError.INVALID_ASSIGNMENT_TRANSITION,
+            f"An assignment that is {assignment.status} cannot become {status}.",
         )
     assignment.status = status
     assignment.completed_at = timezone.now() if status == AssignmentStatus.COMPLETED else None
