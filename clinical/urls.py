@@ -1,6 +1,7 @@
 from django.urls import path
 from rest_framework.routers import SimpleRouter
 
+from clinical.views.homework import ChallengeViewSet, ResourceViewSet
 from clinical.views.notes import SessionNoteViewSet
 from clinical.views.preparation import AppointmentPreparationView
 from clinical.views.records import MedicalHistoryView, TherapyGoalViewSet
@@ -13,6 +14,8 @@ router = SimpleRouter(trailing_slash=False, use_regex_path=False)
 router.register("sessions", SessionViewSet, basename="session")
 router.register("therapist/session-notes", SessionNoteViewSet, basename="therapist-session-note")
 router.register("surveys", SurveyViewSet, basename="survey")
+router.register("challenges", ChallengeViewSet, basename="challenge")
+router.register("resources", ResourceViewSet, basename="resource")
 router.register("clients/<uuid:client_id>/therapy-goals", TherapyGoalViewSet, basename="client-therapy-goal")
 router.register("therapist/clients", TherapistClientViewSet, basename="therapist-client")
 

@@ -8,7 +8,7 @@ from django.utils.html import format_html
 
 from .admin_scoping import PracticeScopedAdmin, PracticeScopedAdminMixin, ReadOnlyAdminMixin
 from .api.request import client_ip
-from .models import AuditEvent, Client, EmergencyContact, Practice, Therapist, User
+from .models import AuditEvent, Client, EmergencyContact, Message, Practice, Therapist, User, UserNotification
 from .selectors import user_two_factor_enabled
 from .services import two_factor
 
@@ -224,3 +224,38 @@ class AuditEventAdmin(ReadOnlyAdminMixin, PracticeScopedAdmin):
         if obj.client_id is None:
             return "-"
         return format_html('<a href="?{}">{}</a>', urlencode({"client": obj.client_id}), obj.client)
+
+
+@admin.register(UserNotification)
+class UserNotificationAdmin(ReadOnlyAdminMixin, PracticeScopedAdmin):
+    """In-app notifications, read-only. The text may name a client, so neither the list
+    nor the detail page shows it: who, what kind and whether it was read."""
+
+    list_display = ["created_at", "recipient", "kind", "priority", "is_read", "practice"]
+    list_filter = ["kind", "is_read", "practice", ("created_at", admin.DateFieldListFilter)]
+    list_select_related = ["recipient", "practice"]
+    search_fields = ["recipient__email", "recipient__last_name"]
+    fields = ["id", "practice", "recipient", "kind", "priority", "is_read", "read_at", "created_at"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+
+@admin.register(Message)
+class MessageAdmin(ReadOnlyAdminMixin, PracticeScopedAdmin):
+    """Messages, read-only and without their subject or body: only their two participants
+    read those (through the API, audited). The admin shows who wrote to whom, when, and the
+    read receipt."""
+
+    list_display = ["created_at", "sender", "recipient", "priority", "read_at", "practice"]
+    list_filter = ["priority", "practice", ("created_at", admin.DateFieldListFilter)]
+    list_select_related = ["sender", "recipient", "practice"]
+    search_fields = ["sender__email", "recipient__email"]
+    fields = ["id", "practice", "sender", "recipient", "priority", "parent", "read_at", "created_at"]
+    date_hierarchy = "created_at"
+    show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields

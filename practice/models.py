@@ -8,6 +8,7 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
 from phonenumber_field.modelfields import PhoneNumberField
@@ -376,3 +377,103 @@ class RefreshTokenRotation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.previous_jti} -> {self.successor_id}"
+
+
+class UserNotification(models.Model):
+    """An in-app notification for one user (the bell), written by the domain in the same
+    transaction as the event it reports (``practice.services.notifications.user_notify``).
+
+    ``message`` may name a client or hold other health information: it is shown to the
+    recipient only and never logged."""
+
+    class Kind(models.TextChoices):
+        APPOINTMENT_BOOKED = "appointment_booked", "Appointment booked"
+        APPOINTMENT_MOVED = "appointment_moved", "Appointment moved"
+        APPOINTMENT_CANCELLED = "appointment_cancelled", "Appointment cancelled"
+        APPOINTMENT_NO_SHOW = "appointment_no_show", "No-show recorded"
+        MESSAGE_RECEIVED = "message_received", "New message"
+        SURVEY_FLAGGED = "survey_flagged", "Survey response flagged"
+        CHALLENGE_COMPLETED = "challenge_completed", "Challenge completed"
+        RESOURCE_COMPLETED = "resource_completed", "Resource completed"
+        SYSTEM = "system", "System"
+
+    class Priority(models.TextChoices):
+        LOW = "low", "Low"
+        MEDIUM = "medium", "Medium"
+        HIGH = "high", "High"
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="user_notifications")
+    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="user_notifications")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.MEDIUM)
+    title = models.CharField(max_length=200)
+    message = models.TextField(max_length=2000, blank=True)
+    action_url = models.CharField(max_length=300, blank=True, help_text="A path of the frontend, e.g. /therapist/…")
+    related_entity_type = models.CharField(max_length=32, blank=True)
+    related_entity_id = models.UUIDField(null=True, blank=True)
+    is_read = models.BooleanField(default=False)
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        indexes = [models.Index(fields=["recipient", "is_read", "created_at"], name="usernotif_recipient_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(is_read=False, read_at__isnull=True) | Q(is_read=True, read_at__isnull=False),
+                name="usernotif_read_has_time",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} for {self.recipient_id}"
+
+    #: The broad categories the bell shows an icon for.
+    TYPES = ("appointment", "message", "survey", "challenge", "resource", "system")
+
+    @property
+    def type(self) -> str:
+        """The broad category of ``kind`` (one of ``TYPES``)."""
+        head = self.kind.split("_", 1)[0]
+        return head if head in self.TYPES else "system"
+
+
+class Message(TimeStampedModel):
+    """A message between two members (staff or therapists) of one practice. Only its sender
+    and recipient read it; ``read_at`` is the read receipt. The body is health
+    information: it is never logged, and every read is in the audit trail."""
+
+    class Priority(models.TextChoices):
+        LOW = "low", "Low"
+        NORMAL = "normal", "Normal"
+        HIGH = "high", "High"
+        URGENT = "urgent", "Urgent"
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="messages")
+    sender = models.ForeignKey(User, on_delete=models.PROTECT, related_name="messages_sent")
+    recipient = models.ForeignKey(User, on_delete=models.PROTECT, related_name="messages_received")
+    subject = models.CharField(max_length=200, blank=True)
+    content = models.TextField(max_length=20_000)
+    priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    parent = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, related_name="replies", null=True, blank=True, help_text="Replied to."
+    )
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "id"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "created_at"], name="message_recipient_idx"),
+            models.Index(fields=["sender", "recipient", "created_at"], name="message_pair_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~Q(sender=models.F("recipient")), name="message_not_to_self"),
+        ]
+
+    def __str__(self) -> str:
+        return f"Message {self.pk}"
+
+    @property
+    def is_read(self) -> bool:
+        return self.read_at is not None

@@ -5,14 +5,15 @@ from dataclasses import dataclass
 from uuid import UUID
 
 from django.conf import settings
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.http import urlencode
 
 from . import photos
 from .audit_chain import GENESIS_HASH, audit_entry_hash
 from .errors import NotFoundError, PermissionDeniedError, PhotoError
-from .models import AuditEvent, Client, EmergencyContact, Practice, User
+from .models import AuditEvent, Client, EmergencyContact, Message, Practice, User, UserNotification
 
 
 def client_visible_queryset(*, actor: User) -> QuerySet[Client]:
@@ -176,3 +177,117 @@ def user_two_factor_missing(user: User) -> bool:
     """Whether the user must set up two-factor authentication before anything else.
     Reads only what authentication loaded with the user: no query."""
     return user_two_factor_required(user) and not user_two_factor_enabled(user)
+
+
+# --- In-app notifications --------------------------------------------------------------
+
+
+def notification_list(*, actor: User, unread_only: bool = False) -> QuerySet[UserNotification]:
+    """The actor's own notifications, newest first (``unread_only``: the unread ones)."""
+    qs = UserNotification.objects.filter(recipient_id=actor.pk)
+    if unread_only:
+        qs = qs.filter(is_read=False)
+    return qs.order_by("-created_at", "-id")
+
+
+def notification_unread_count(*, actor: User) -> int:
+    return UserNotification.objects.filter(recipient_id=actor.pk, is_read=False).count()
+
+
+#: Notification kinds counted on the sidebar's clients and appointments items.
+CLIENT_KINDS = (
+    UserNotification.Kind.SURVEY_FLAGGED,
+    UserNotification.Kind.CHALLENGE_COMPLETED,
+    UserNotification.Kind.RESOURCE_COMPLETED,
+)
+APPOINTMENT_KINDS = (
+    UserNotification.Kind.APPOINTMENT_BOOKED,
+    UserNotification.Kind.APPOINTMENT_MOVED,
+    UserNotification.Kind.APPOINTMENT_CANCELLED,
+    UserNotification.Kind.APPOINTMENT_NO_SHOW,
+)
+
+
+def notification_counts(*, actor: User) -> dict[str, int]:
+    """What the sidebar badges count, in two queries: unread notifications about clients
+    (flagged survey answers, completed homework) and about appointments, unread messages
+    received, and the total of everything unread (each unread message counted once, not
+    again through its notification)."""
+    counts = UserNotification.objects.filter(recipient_id=actor.pk, is_read=False).aggregate(
+        clients=Count("id", filter=Q(kind__in=CLIENT_KINDS)),
+        appointments=Count("id", filter=Q(kind__in=APPOINTMENT_KINDS)),
+        others=Count("id", filter=~Q(kind=UserNotification.Kind.MESSAGE_RECEIVED)),
+    )
+    messages = Message.objects.filter(recipient_id=actor.pk, read_at__isnull=True).count()
+    return {
+        "clients": counts["clients"],
+        "appointments": counts["appointments"],
+        "messages": messages,
+        "total": counts["others"] + messages,
+    }
+
+
+# --- Messages --------------------------------------------------------------------------
+
+
+def _with_people(qs: QuerySet[Message]) -> QuerySet[Message]:
+    return qs.select_related("sender", "recipient").order_by("-created_at", "-id")
+
+
+def message_list(*, actor: User) -> QuerySet[Message]:
+    """The actor's messages, sent and received, newest first, with both people loaded."""
+    return _with_people(
+        Message.objects.filter(practice_id=actor.practice_id).filter(Q(sender_id=actor.pk) | Q(recipient_id=actor.pk))
+    )
+
+
+def message_unread_count(*, actor: User, sender_id=None) -> int:
+    """Messages the actor received and has not read (from ``sender_id`` only, if given)."""
+    qs = Message.objects.filter(recipient_id=actor.pk, read_at__isnull=True)
+    if sender_id is not None:
+        qs = qs.filter(sender_id=sender_id)
+    return qs.count()
+
+
+def message_conversation(*, actor: User, user_id: UUID) -> tuple[User, QuerySet[Message]]:
+    """The other member and the messages between the actor and them, newest first. The
+    actor's own id answers all of the actor's messages (sent and received), as an inbox.
+    A user outside the actor's practice does not exist (404)."""
+    other = User.objects.filter(practice_id=actor.practice_id, pk=user_id).first()
+    if other is None:
+        raise NotFoundError(message="User not found.")
+    if other.pk == actor.pk:
+        return other, message_list(actor=actor)
+    qs = Message.objects.filter(practice_id=actor.practice_id).filter(
+        Q(sender_id=actor.pk, recipient_id=other.pk) | Q(sender_id=other.pk, recipient_id=actor.pk)
+    )
+    return other, _with_people(qs)
+
+
+def conversation_list(*, actor: User) -> QuerySet[User]:
+    """The members the actor has exchanged messages with, latest conversation first, each
+    annotated with the last message (id, subject, content, time, sender) and how many of
+    their messages the actor has not read. One query per page, whatever its size."""
+    between = Message.objects.filter(
+        Q(sender_id=actor.pk, recipient_id=OuterRef("pk")) | Q(sender_id=OuterRef("pk"), recipient_id=actor.pk)
+    ).order_by("-created_at", "-id")
+    unread = (
+        Message.objects.filter(sender_id=OuterRef("pk"), recipient_id=actor.pk, read_at__isnull=True)
+        .values("sender_id")
+        .annotate(n=Count("id"))
+        .values("n")
+    )
+    return (
+        User.objects.filter(practice_id=actor.practice_id)
+        .exclude(pk=actor.pk)
+        .annotate(
+            last_message_id=Subquery(between.values("id")[:1]),
+            last_message_at=Subquery(between.values("created_at")[:1]),
+            last_message_subject=Subquery(between.values("subject")[:1]),
+            last_message_content=Subquery(between.values("content")[:1]),
+            last_message_sender_id=Subquery(between.values("sender_id")[:1]),
+            unread_count=Coalesce(Subquery(unread, output_field=IntegerField()), 0),
+        )
+        .filter(last_message_id__isnull=False)
+        .order_by("-last_message_at", "id")
+    )

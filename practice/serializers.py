@@ -1,10 +1,12 @@
+import uuid
+
 from drf_spectacular.utils import extend_schema_field
 from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from .api.fields import PhoneNumberTextField, StrictCharField
 from .api.serializers import CamelCaseFieldsMixin
-from .models import Client, EmergencyContact, Practice, User
+from .models import Client, EmergencyContact, Message, Practice, User, UserNotification
 from .selectors import user_profile_photo_url
 
 PHONE_MAX_LENGTH = 32
@@ -269,3 +271,152 @@ class EmergencyContactInputSerializer(serializers.Serializer):
     def validate(self, attrs):
         # Optional values cleared with null are stored empty, as the model keeps them.
         return {key: "" if value is None else value for key, value in attrs.items()}
+
+
+# --- In-app notifications --------------------------------------------------------------
+
+
+class UserNotificationSerializer(serializers.ModelSerializer):
+    """A notification as the bell and the dashboard read it."""
+
+    type = serializers.ChoiceField(
+        choices=UserNotification.TYPES,
+        read_only=True,
+        help_text="The broad category (the bell's icon); `kind` says exactly what happened.",
+    )
+    action_url = serializers.CharField(read_only=True, allow_null=True, help_text="A frontend path, or null.")
+    related_entity_type = serializers.CharField(read_only=True, allow_null=True)
+
+    class Meta:
+        model = UserNotification
+        fields = [
+            "id",
+            "type",
+            "kind",
+            "priority",
+            "title",
+            "message",
+            "action_url",
+            "related_entity_type",
+            "related_entity_id",
+            "is_read",
+            "read_at",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["action_url"] = instance.action_url or None
+        data["related_entity_type"] = instance.related_entity_type or None
+        return data
+
+
+class NotificationCountsSerializer(serializers.Serializer):
+    clients = serializers.IntegerField(help_text="Unread notifications about clients (flagged answers, homework).")
+    appointments = serializers.IntegerField(help_text="Unread notifications about appointments.")
+    messages = serializers.IntegerField(help_text="Unread messages received.")
+    total = serializers.IntegerField(help_text="Everything unread: notifications and messages, each once.")
+
+
+class MarkAllReadSerializer(serializers.Serializer):
+    updated = serializers.IntegerField(help_text="How many notifications were marked read.")
+
+
+# --- Messages --------------------------------------------------------------------------
+
+_CONVERSATION_NAMESPACE = uuid.UUID("6f1c2a52-5c0e-4d8a-9a51-3b0f3c8e9d21")
+
+
+def conversation_id(first_user_id, second_user_id) -> str:
+    """The same id for a conversation whichever of its two members asks."""
+    low, high = sorted([str(first_user_id), str(second_user_id)])
+    return str(uuid.uuid5(_CONVERSATION_NAMESPACE, f"{low}:{high}"))
+
+
+ROLE = serializers.ChoiceField(choices=User.Role.choices, read_only=True)
+
+
+class PracticeMessageSerializer(serializers.ModelSerializer):
+    """A message as the frontend's ``Message`` types read it (sender and recipient names
+    flat; ``read`` and ``is_read`` both say whether the recipient has read it)."""
+
+    conversation_id = serializers.SerializerMethodField()
+    sender_id = serializers.UUIDField(read_only=True)
+    sender_name = serializers.CharField(source="sender.full_name", read_only=True)
+    sender_first_name = serializers.CharField(source="sender.first_name", read_only=True)
+    sender_last_name = serializers.CharField(source="sender.last_name", read_only=True)
+    sender_role = serializers.ChoiceField(source="sender.role", choices=User.Role.choices, read_only=True)
+    recipient_id = serializers.UUIDField(read_only=True)
+    recipient_name = serializers.CharField(source="recipient.full_name", read_only=True)
+    recipient_first_name = serializers.CharField(source="recipient.first_name", read_only=True)
+    recipient_last_name = serializers.CharField(source="recipient.last_name", read_only=True)
+    recipient_role = serializers.ChoiceField(source="recipient.role", choices=User.Role.choices, read_only=True)
+    read = serializers.BooleanField(source="is_read", read_only=True)
+    is_read = serializers.BooleanField(read_only=True)
+    parent_message_id = serializers.UUIDField(source="parent_id", read_only=True, allow_null=True)
+
+    class Meta:
+        model = Message
+        fields = [
+            "id",
+            "conversation_id",
+            "sender_id",
+            "sender_name",
+            "sender_first_name",
+            "sender_last_name",
+            "sender_role",
+            "recipient_id",
+            "recipient_name",
+            "recipient_first_name",
+            "recipient_last_name",
+            "recipient_role",
+            "subject",
+            "content",
+            "priority",
+            "read",
+            "is_read",
+            "read_at",
+            "parent_message_id",
+            "created_at",
+        ]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.UUIDField())
+    def get_conversation_id(self, message: Message) -> str:
+        return conversation_id(message.sender_id, message.recipient_id)
+
+
+class ConversationSerializer(serializers.Serializer):
+    """One conversation of the inbox: the other member, the last message and how many of
+    theirs are unread. Read from a member annotated by ``conversation_list``."""
+
+    conversation_id = serializers.SerializerMethodField()
+    participant_id = serializers.UUIDField(source="id", read_only=True)
+    participant_first_name = serializers.CharField(source="first_name", read_only=True)
+    participant_last_name = serializers.CharField(source="last_name", read_only=True)
+    participant_name = serializers.CharField(source="full_name", read_only=True)
+    participant_role = serializers.ChoiceField(source="role", choices=User.Role.choices, read_only=True)
+    last_message_id = serializers.UUIDField(read_only=True)
+    last_message = serializers.CharField(source="last_message_content", read_only=True)
+    last_message_subject = serializers.CharField(read_only=True)
+    last_message_time = serializers.DateTimeField(source="last_message_at", read_only=True)
+    last_message_sender_id = serializers.UUIDField(read_only=True)
+    is_read = serializers.SerializerMethodField(help_text="Whether you have read all of their messages.")
+    unread_count = serializers.IntegerField(read_only=True)
+
+    @extend_schema_field(serializers.UUIDField())
+    def get_conversation_id(self, participant: User) -> str:
+        return conversation_id(self.context["actor"].pk, participant.pk)
+
+    @extend_schema_field(serializers.BooleanField())
+    def get_is_read(self, participant: User) -> bool:
+        return participant.unread_count == 0
+
+
+class MessageCreateInputSerializer(serializers.Serializer):
+    recipient_id = serializers.UUIDField(help_text="A staff member or therapist of your practice.")
+    subject = StrictCharField(max_length=200, allow_blank=True, required=False, default="")
+    content = StrictCharField(max_length=20_000, help_text="The message; health information, never logged.")
+    priority = serializers.ChoiceField(choices=Message.Priority.choices, required=False, default="normal")
+    parent_message_id = serializers.UUIDField(required=False, allow_null=True, help_text="The message replied to.")

@@ -13,11 +13,16 @@ from .views import (
     HealthView,
     LoginView,
     LogoutView,
+    MessageConversationView,
+    MessageViewSet,
     MeView,
+    NotificationCountsView,
+    NotificationMarkAllReadView,
     RefreshTokenView,
     TwoFactorDisableView,
     TwoFactorSetupView,
     TwoFactorVerifyView,
+    UserNotificationViewSet,
 )
 from .views_profile import (
     ProfilePhotoFileView,
@@ -29,6 +34,8 @@ from .views_profile import (
 
 router = SimpleRouter(trailing_slash=False, use_regex_path=False)
 router.register("clients", ClientViewSet, basename="client")
+router.register("notifications", UserNotificationViewSet, basename="notification")
+router.register("messages", MessageViewSet, basename="message")
 
 api_urlpatterns = [
     path("auth/login", LoginView.as_view(), name="auth-login"),
@@ -49,6 +56,9 @@ api_urlpatterns = [
     ),
     path("admin/therapists/<uuid:therapist_id>/photo", TherapistPhotoView.as_view(), name="admin-therapist-photo"),
     path("clients/<uuid:client_id>/emergency-contact", EmergencyContactView.as_view(), name="client-emergency-contact"),
+    path("notifications/mark-all-read", NotificationMarkAllReadView.as_view(), name="notifications-mark-all-read"),
+    path("therapist/notifications/counts", NotificationCountsView.as_view(), name="therapist-notification-counts"),
+    path("messages/conversation/<uuid:user_id>", MessageConversationView.as_view(), name="message-conversation"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),

@@ -1,23 +1,27 @@
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
-from drf_spectacular.utils import OpenApiParameter, extend_schema
-from rest_framework import viewsets
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
+from rest_framework import generics, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from . import selectors
 from .api.envelope import Envelope, envelope
+from .api.pagination import keyed_pagination
 from .api.permissions import IsPracticeMember
-from .api.request import client_ip
+from .api.request import body_size_check, client_ip
 from .api.serializers import ErrorEnvelopeSerializer, MessageSerializer
 from .errors import AuthenticationError, ErrorCode, ValidationFailed
-from .filters import ClientFilter
-from .models import Client
+from .filters import ClientFilter, MessageFilter, UserNotificationFilter
+from .models import Client, Message, UserNotification
 from .serializers import (
     AuthTokensSerializer,
     ClientSerializer,
+    ConversationSerializer,
     EmergencyContactEnvelopeSerializer,
     EmergencyContactInputSerializer,
     EmergencyContactSerializer,
@@ -25,14 +29,19 @@ from .serializers import (
     LoginInputSerializer,
     LoginResponseSerializer,
     LogoutInputSerializer,
+    MarkAllReadSerializer,
+    MessageCreateInputSerializer,
+    NotificationCountsSerializer,
+    PracticeMessageSerializer,
     RefreshInputSerializer,
     TwoFactorCodeInputSerializer,
     TwoFactorSetupSerializer,
     TwoFactorVerifyInputSerializer,
     TwoFactorVerifyResponseSerializer,
+    UserNotificationSerializer,
     UserSerializer,
 )
-from .services import auth, records, two_factor
+from .services import auth, messages, notifications, records, two_factor
 from .tokens import TokenPair
 
 
@@ -388,3 +397,239 @@ class EmergencyContactView(APIView):
             actor=request.user, client_id=client_id, data=serializer.validated_data, ip_address=client_ip(request)
         )
         return Response(EmergencyContactSerializer(contact).data)
+
+
+# --- In-app notifications --------------------------------------------------------------
+
+UNREAD_COUNT = {"type": "integer", "minimum": 0, "description": "All of your unread ones, whatever the filter."}
+NOTIFICATION_ID = OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The notification.")
+OWN_ONLY = "Each user sees and changes only their own notifications; anyone else's is a 404."
+
+
+@extend_schema_view(
+    list=extend_schema(
+        operation_id="notifications_list",
+        description=(
+            "Your notifications, newest first, as `data.notifications`, with `data.unreadCount`. "
+            "`unreadOnly=true` (or `isRead=false`) keeps the unread ones."
+        ),
+    ),
+    destroy=extend_schema(
+        operation_id="notifications_delete",
+        parameters=[NOTIFICATION_ID],
+        responses={200: MessageSerializer},
+        description=f"Remove one of your notifications. {OWN_ONLY}",
+    ),
+)
+@extend_schema(tags=["notifications"])
+class UserNotificationViewSet(viewsets.GenericViewSet):
+    """The bell: notifications the domain wrote for you (appointments booked, moved or
+    cancelled by staff, no-shows, new messages, ...)."""
+
+    queryset = UserNotification.objects.none()  # the real one comes from the selector, per caller
+    serializer_class = UserNotificationSerializer
+    filterset_class = UserNotificationFilter
+    pagination_class = keyed_pagination("notifications", unreadCount=UNREAD_COUNT)
+    lookup_value_converter = "uuid"
+    throttle_scope = "api"
+
+    def get_queryset(self):
+        return selectors.notification_list(actor=self.request.user)
+
+    def list(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.paginator.get_paginated_response(
+            self.get_serializer(page, many=True).data,
+            unreadCount=selectors.notification_unread_count(actor=request.user),
+        )
+
+    def destroy(self, request, pk):
+        notifications.notification_delete(actor=request.user, notification_id=pk)
+        return Response({"detail": "Notification deleted."})
+
+    @extend_schema(
+        operation_id="notifications_mark_read",
+        parameters=[NOTIFICATION_ID],
+        request=None,
+        responses={200: UserNotificationSerializer},
+        description=f"Mark one of your notifications read (no body). {OWN_ONLY}",
+    )
+    @action(detail=True, methods=["put"], filterset_class=None)
+    def read(self, request, pk):
+        body_size_check(request)
+        notification = notifications.notification_mark_read(actor=request.user, notification_id=pk)
+        return Response(UserNotificationSerializer(notification).data)
+
+
+class NotificationMarkAllReadView(APIView):
+    # A view of its own: DRF's OPTIONS answer would look for one notification on a
+    # viewset's list-level PUT.
+    throttle_scope = "api"
+
+    @extend_schema(
+        operation_id="notifications_mark_all_read",
+        tags=["notifications"],
+        request=None,
+        responses={200: MarkAllReadSerializer},
+        description="Mark all of your unread notifications read (no body).",
+    )
+    def put(self, request):
+        body_size_check(request)
+        return Response({"updated": notifications.notification_mark_all_read(actor=request.user)})
+
+
+class NotificationCountsView(APIView):
+    """The sidebar's badges, polled every 30 seconds."""
+
+    throttle_scope = "api"
+
+    @extend_schema(
+        operation_id="therapist_notification_counts",
+        tags=["notifications"],
+        responses={200: NotificationCountsSerializer},
+        description=(
+            "Your unread counts: notifications about clients and about appointments, messages received, and "
+            "the total of everything unread. Every member of a practice has their own."
+        ),
+    )
+    def get(self, request):
+        return Response(selectors.notification_counts(actor=request.user))
+
+
+# --- Messages --------------------------------------------------------------------------
+
+MESSAGES_AUDITED = (
+    "Only the sender and the recipient read a message. Every message returned is recorded in the audit "
+    "trail (record type `message`); bodies are never logged."
+)
+MESSAGE_PAGINATION = keyed_pagination(
+    "messages",
+    unreadCount={"type": "integer", "minimum": 0, "description": "Unread messages received, in this scope."},
+)
+
+
+@extend_schema_view(
+    list=extend_schema(
+        operation_id="messages_list",
+        description=(
+            "Your messages, newest first, as `data.messages` with `data.unreadCount` (all unread messages you "
+            f"received). `folder`: inbox (received), sent, or all (the default). {MESSAGES_AUDITED}"
+        ),
+    ),
+    create=extend_schema(
+        operation_id="messages_send",
+        request=MessageCreateInputSerializer,
+        responses={201: PracticeMessageSerializer},
+        description=(
+            "Send a message to a staff member or therapist of your practice; a recipient outside it is a 404, "
+            "yourself a 400. The recipient gets an in-app notification (sender and subject, never the body)."
+        ),
+    ),
+)
+@extend_schema(tags=["messages"])
+class MessageViewSet(viewsets.GenericViewSet):
+    queryset = Message.objects.none()  # the real one comes from the selector, per caller
+    serializer_class = PracticeMessageSerializer
+    filterset_class = MessageFilter
+    pagination_class = MESSAGE_PAGINATION
+    lookup_value_converter = "uuid"
+    throttle_scope = "clinical"
+
+    def get_throttles(self):
+        if self.action == "create":
+            self.throttle_scope = "messages"
+        return super().get_throttles()
+
+    def get_queryset(self):
+        return selectors.message_list(actor=self.request.user)
+
+    def list(self, request):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        messages.message_record_views(actor=request.user, messages=page, ip_address=client_ip(request))
+        return self.paginator.get_paginated_response(
+            self.get_serializer(page, many=True).data,
+            unreadCount=selectors.message_unread_count(actor=request.user),
+        )
+
+    def create(self, request):
+        serializer = MessageCreateInputSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        message = messages.message_send(
+            actor=request.user,
+            recipient_id=data["recipient_id"],
+            content=data["content"],
+            subject=data["subject"],
+            priority=data["priority"],
+            parent_id=data.get("parent_message_id"),
+            ip_address=client_ip(request),
+        )
+        return Response(PracticeMessageSerializer(message).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(
+        operation_id="messages_mark_read",
+        parameters=[OpenApiParameter("id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The message.")],
+        request=None,
+        responses={200: PracticeMessageSerializer},
+        description=(
+            "The recipient marks a message read (no body): `read_at` is the read receipt the sender sees. The "
+            "sender gets a 403; anyone else a 404."
+        ),
+    )
+    @action(detail=True, methods=["put"], filterset_class=None)
+    def read(self, request, pk):
+        body_size_check(request)
+        message = messages.message_mark_read(actor=request.user, message_id=pk, ip_address=client_ip(request))
+        return Response(PracticeMessageSerializer(message).data)
+
+    @extend_schema(
+        operation_id="messages_conversations",
+        responses={200: ConversationSerializer(many=True)},
+        description=(
+            "Your conversations, latest first, as `data.conversations`: the other member, the last message "
+            f"and how many of theirs you have not read. {MESSAGES_AUDITED}"
+        ),
+    )
+    @action(
+        detail=False,
+        methods=["get"],
+        filterset_class=None,
+        pagination_class=keyed_pagination("conversations"),
+    )
+    def conversations(self, request):
+        page = self.paginate_queryset(selectors.conversation_list(actor=request.user))
+        messages.message_record_views(
+            actor=request.user,
+            messages=[Message(pk=participant.last_message_id) for participant in page],
+            ip_address=client_ip(request),
+        )
+        data = ConversationSerializer(page, many=True, context={"actor": request.user}).data
+        return self.get_paginated_response(data)
+
+
+class MessageConversationView(generics.GenericAPIView):
+    queryset = Message.objects.none()  # the real one comes from the selector, per caller
+    serializer_class = PracticeMessageSerializer
+    pagination_class = MESSAGE_PAGINATION
+    throttle_scope = "clinical"
+
+    @extend_schema(
+        operation_id="messages_conversation",
+        tags=["messages"],
+        parameters=[OpenApiParameter("user_id", OpenApiTypes.UUID, OpenApiParameter.PATH, description="A member.")],
+        responses={200: PracticeMessageSerializer(many=True), 404: OpenApiResponse(ErrorEnvelopeSerializer)},
+        description=(
+            "The messages between you and this member of your practice, newest first, as `data.messages`, "
+            "with `data.unreadCount` (theirs you have not read). Your own id answers all of your messages, "
+            f"sent and received (the inbox page asks so). A user outside your practice is a 404. {MESSAGES_AUDITED}"
+        ),
+    )
+    def get(self, request, user_id):
+        other, queryset = selectors.message_conversation(actor=request.user, user_id=user_id)
+        page = self.paginate_queryset(queryset)
+        messages.message_record_views(actor=request.user, messages=page, ip_address=client_ip(request))
+        sender_id = None if other.pk == request.user.pk else other.pk
+        return self.paginator.get_paginated_response(
+            self.get_serializer(page, many=True).data,
+            unreadCount=selectors.message_unread_count(actor=request.user, sender_id=sender_id),
+        )

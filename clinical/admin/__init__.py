@@ -1,1 +1,1 @@
-from . import notes, records, sessions, surveys  # noqa: F401
+from . import homework, notes, records, sessions, surveys  # noqa: F401

@@ -15,12 +15,13 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from practice.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
-from practice.models import AuditEvent, Client, Practice, User
+from practice.models import AuditEvent, Client, Practice, User, UserNotification
 from practice.selectors import client_clinical_queryset
 from practice.services.audit import AuditTarget, audit_log
+from practice.services.notifications import user_notify
 
 from .. import scoring
-from ..errors import SurveyError
+from ..errors import ClinicalError, SurveyError
 from ..models import Session, Survey, SurveyAssignment, SurveyResponse
 from ..selectors.surveys import InstrumentScores, client_outcome_scores, survey_visible_queryset
 
@@ -85,7 +86,7 @@ def standard_surveys_install(*, practice: Practice) -> list[Survey]:
 
 def _therapist_only(actor: User) -> None:
     if not actor.is_therapist:
-        raise PermissionDeniedError(SurveyError.THERAPISTS_ONLY, "Only therapists work with surveys.")
+        raise PermissionDeniedError(ClinicalError.THERAPISTS_ONLY, "Only therapists work with surveys.")
 
 
 def _question_error(index: int, name: str, message: str) -> ValidationFailed:
@@ -397,7 +398,8 @@ def survey_response_create(
     with that client. It completes the named open assignment, or else the client's oldest
     open assignment of the survey. For the PHQ-9 and GAD-7 the server scores the answers
     (``clinical.scoring``: all items, 0-3) and stores the total and band; a PHQ-9 item 9
-    above 0 sets ``needs_follow_up``. Audited as a created ``survey_response``."""
+    above 0 sets ``needs_follow_up`` and notifies the client's therapists in the same
+    transaction. Audited as a created ``survey_response``."""
     survey = _assignable_survey(actor=actor, survey_id=survey_id)
     client = client_clinical_queryset(actor=actor).select_related("practice").filter(pk=client_id).first()
     if client is None:
@@ -444,8 +446,19 @@ def survey_response_create(
         targets=[AuditTarget(SURVEY_RESPONSE, response.pk, client.pk, ["answers"])],
         ip_address=ip_address,
     )
-    # A flagged answer (PHQ-9 item 9) is kept as ``needs_follow_up`` on the response; the
-    # in-app notification to the client's therapists is not sent from here yet.
+    if response.needs_follow_up:
+        # Item 9 of the PHQ-9 (thoughts of self-harm) above 0: every therapist of the client
+        # hears of it, the one who entered it included, so it stays on their list.
+        user_notify(
+            recipients=client.therapists.all(),
+            kind=UserNotification.Kind.SURVEY_FLAGGED,
+            priority=UserNotification.Priority.HIGH,
+            title=f"{survey.title}: follow-up needed",
+            message=f"A response of {client.full_name} needs follow-up.",
+            action_url=f"/therapist/clients/{client.pk}",
+            related_entity_type=SURVEY_RESPONSE,
+            related_entity_id=response.pk,
+        )
     return response
 
 

@@ -5,8 +5,12 @@ from django.utils import timezone
 from factory.django import DjangoModelFactory
 
 from clinical.models import (
+    Challenge,
+    ChallengeAssignment,
     MedicalHistory,
     MoodReading,
+    Resource,
+    ResourceAssignment,
     Session,
     SessionNote,
     SessionTemplate,
@@ -15,7 +19,7 @@ from clinical.models import (
     SurveyResponse,
     TherapyGoal,
 )
-from practice.tests.factories import ClientFactory, PracticeFactory
+from practice.tests.factories import ClientFactory, PracticeFactory, TherapistFactory
 from scheduling.tests.factories import AppointmentFactory
 
 
@@ -172,3 +176,53 @@ class SurveyResponseFactory(DjangoModelFactory):
 
 def phq9_answers(*values: int) -> list[dict]:
     return [{"question_id": f"phq9_{n}", "value": v} for n, v in enumerate(values, start=1)]
+
+
+class ChallengeFactory(DjangoModelFactory):
+    class Meta:
+        model = Challenge
+
+    author = factory.SubFactory(TherapistFactory)
+    practice = factory.SelfAttribute("author.practice")
+    title = factory.Sequence(lambda n: f"Challenge {n}")
+    description = "Ten minutes of breathing each morning."
+    category = "mindfulness"
+    instructions = factory.LazyFunction(lambda: ["Sit comfortably", "Breathe in for four counts"])
+
+
+class ResourceFactory(DjangoModelFactory):
+    class Meta:
+        model = Resource
+
+    author = factory.SubFactory(TherapistFactory)
+    practice = factory.SelfAttribute("author.practice")
+    title = factory.Sequence(lambda n: f"Resource {n}")
+    description = "What anxiety is and why it passes."
+    category = "anxiety"
+    content_url = "https://example.com/anxiety"
+    tags = factory.LazyFunction(lambda: ["anxiety"])
+
+
+class ChallengeAssignmentFactory(DjangoModelFactory):
+    """Pass ``challenge`` and ``client``; assigned by the challenge's author."""
+
+    class Meta:
+        model = ChallengeAssignment
+
+    challenge = factory.SubFactory(ChallengeFactory)
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..challenge.practice"))
+    practice = factory.SelfAttribute("challenge.practice")
+    therapist = factory.SelfAttribute("challenge.author")
+    start_date = factory.LazyFunction(timezone.localdate)
+
+
+class ResourceAssignmentFactory(DjangoModelFactory):
+    """Pass ``resource`` and ``client``; assigned by the resource's author."""
+
+    class Meta:
+        model = ResourceAssignment
+
+    resource = factory.SubFactory(ResourceFactory)
+    client = factory.SubFactory(ClientFactory, practice=factory.SelfAttribute("..resource.practice"))
+    practice = factory.SelfAttribute("resource.practice")
+    therapist = factory.SelfAttribute("resource.author")

@@ -14,7 +14,7 @@ from rest_framework.settings import api_settings
 
 from clinical.models import Survey, SurveyAssignment, SurveyResponse
 from clinical.tests.factories import SessionFactory, SurveyAssignmentFactory, SurveyFactory, SurveyResponseFactory
-from practice.models import AuditEvent
+from practice.models import AuditEvent, UserNotification
 from practice.tests.factories import ClientFactory
 from practice.tests.test_permission_matrix import database_snapshot
 
@@ -420,6 +420,25 @@ def test_phq9_item_9_above_zero_is_flagged_for_follow_up(api, practice, client_r
     data = api.post(f"/api/surveys/{_phq9(practice).pk}/responses", body, format="json").json()["data"]
     assert (data["totalScore"], data["severity"], data["needsFollowUp"]) == (1, "minimal", True)
     assert SurveyResponse.objects.get(pk=data["id"]).needs_follow_up is True
+
+
+def test_a_flagged_response_notifies_every_therapist_of_the_client(
+    api, practice, therapist, other_therapist, client_record
+):
+    client_record.therapists.add(other_therapist)
+    body = {"clientId": str(client_record.pk), "answers": _phq9_answers(0, 0, 0, 0, 0, 0, 0, 0, 2)}
+    data = api.post(f"/api/surveys/{_phq9(practice).pk}/responses", body, format="json").json()["data"]
+    notices = UserNotification.objects.filter(kind=UserNotification.Kind.SURVEY_FLAGGED)
+    assert sorted(notices.values_list("recipient_id", flat=True)) == sorted([therapist.pk, other_therapist.pk])
+    assert {(n.priority, str(n.related_entity_id)) for n in notices} == {("high", data["id"])}
+    # The answers themselves are not in the notice.
+    assert all("2" not in n.message for n in notices)
+
+
+def test_an_unflagged_response_notifies_nobody(api, practice, client_record):
+    body = {"clientId": str(client_record.pk), "answers": _phq9_answers(1, 1, 1, 1, 1, 1, 1, 1, 0)}
+    assert api.post(f"/api/surveys/{_phq9(practice).pk}/responses", body, format="json").status_code == 201
+    assert not UserNotification.objects.exists()
 
 
 def test_a_gad7_is_scored(api, practice, client_record):

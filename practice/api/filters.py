@@ -3,6 +3,7 @@
 from datetime import date, datetime, time, timedelta
 
 import django_filters
+from django import forms
 from rest_framework.exceptions import ValidationError
 
 # Far enough for any real calendar, near enough that converting to UTC never overflows.
@@ -48,3 +49,14 @@ class LocalDateRangeFilterSet(django_filters.FilterSet):
     def filter_end_date(self, queryset, name, value):
         next_day = local_midnight(value + timedelta(days=1), self._tzinfo())
         return queryset.filter(**{f"{self.date_field}__lt": next_day})
+
+
+class TrueFalseFilter(django_filters.ChoiceFilter):
+    """``true`` or ``false`` exactly, as the frontend sends booleans in a query string;
+    anything else is a 400 (django-filter's BooleanFilter would ignore it)."""
+
+    field_class = forms.TypedChoiceField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.update(choices=[("true", "true"), ("false", "false")], coerce=lambda value: value == "true")
+        super().__init__(*args, empty_value=None, **kwargs)

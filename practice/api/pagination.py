@@ -100,3 +100,39 @@ class PagePagination(BasePagination):
                 "schema": {"type": "integer", "minimum": 1},
             },
         ]
+
+
+class KeyedPagePagination(PagePagination):
+    """The page envelope with the items under one key of ``data``, as the frontend's list
+    pages read them (``data: {"challenges": [...]}``), optionally next to a few more values
+    (``data.unreadCount``) the view passes to ``get_paginated_response``."""
+
+    data_key = "items"
+    #: Schemas of the values beside the list, by name; all are required.
+    extra_schema: dict[str, dict] = {}
+
+    def get_envelope(self, data, **extra) -> Envelope:
+        return super().get_envelope({self.data_key: data, **extra})
+
+    def get_paginated_response(self, data, **extra):
+        from rest_framework.response import Response
+
+        return Response(self.get_envelope(data, **extra))
+
+    def get_paginated_response_schema(self, schema):
+        envelope = super().get_paginated_response_schema(schema)
+        envelope["properties"]["data"] = {
+            "type": "object",
+            "required": [self.data_key, *self.extra_schema],
+            "properties": {self.data_key: schema, **self.extra_schema},
+        }
+        return envelope
+
+
+def keyed_pagination(key: str, **extra_schema: dict) -> type[KeyedPagePagination]:
+    """A ``KeyedPagePagination`` putting the page's items under ``data.<key>``."""
+    return type(
+        f"{key.title().replace('_', '')}Pagination",
+        (KeyedPagePagination,),
+        {"data_key": key, "extra_schema": extra_schema},
+    )

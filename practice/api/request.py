@@ -10,3 +10,9 @@ def client_ip(request) -> str | None:
         if len(forwarded) >= proxies:
             return forwarded[-proxies]
     return request.META.get("REMOTE_ADDR") or None
+
+
+def body_size_check(request) -> None:
+    """Parse the body an endpoint does not use, so that a body over the size limit is a 413
+    on every write route, as on those that read theirs."""
+    _ = request.data

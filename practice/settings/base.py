@@ -189,6 +189,8 @@ THROTTLE_RATES = {
     "no_show": "30/minute",
     # Photo uploads: each is decoded and re-encoded.
     "uploads": "30/hour",
+    # Sending messages (each one notifies its recipient).
+    "messages": "60/minute",
     # Everything else.
     "api": "1200/minute",
 }
@@ -241,15 +243,23 @@ SPECTACULAR_SETTINGS = {
         "ClientStatusEnum": "practice.models.Client.Status",
         "TherapyGoalStatusEnum": "clinical.models.TherapyGoal.Status",
         "AppointmentStatusEnum": "scheduling.models.Appointment.Status",
+        # Named here because other fields called "type" exist (resources, notifications).
+        "AppointmentTypeEnum": "scheduling.models.Appointment.Type",
+        "TypeEnum": "scheduling.serializers.appointments.FRONTEND_TYPE_CHOICES",
         "SessionStatusEnum": "clinical.models.Session.Status",
         "UserStatusEnum": ["active", "inactive"],
-        # The frontend's appointment type, named as before the survey enums were named.
-        "TypeEnum": "scheduling.serializers.appointments.FRONTEND_TYPE_CHOICES",
         "SurveyTypeEnum": "clinical.models.Survey.Type",
         "SurveyStatusEnum": "clinical.models.Survey.Status",
         "SurveyCreateStatusEnum": "clinical.serializers.surveys.SURVEY_CREATE_STATUSES",
         "SurveyQuestionTypeEnum": "clinical.services.surveys.QUESTION_TYPES",
         "SurveyAssignmentStatusEnum": "clinical.models.SurveyAssignment.Status",
+        "UserRoleEnum": "practice.models.User.Role",
+        "PriorityLevelEnum": "practice.models.Message.Priority",
+        "NotificationPriorityEnum": "practice.models.UserNotification.Priority",
+        "NotificationTypeEnum": "practice.models.UserNotification.TYPES",
+        "ResourceTypeEnum": "clinical.models.Resource.Type",
+        "ResourceStatusEnum": "clinical.models.Resource.Status",
+        "AssignmentStatusEnum": "clinical.models.AssignmentStatus",
     },
 }
 

@@ -3,7 +3,16 @@ import pyotp
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from practice.models import Client, EmergencyContact, Practice, Therapist, TwoFactorDevice, User
+from practice.models import (
+    Client,
+    EmergencyContact,
+    Message,
+    Practice,
+    Therapist,
+    TwoFactorDevice,
+    User,
+    UserNotification,
+)
 
 
 class PracticeFactory(DjangoModelFactory):
@@ -99,3 +108,27 @@ class EmergencyContactFactory(DjangoModelFactory):
     relationship = "partner"
     phone = factory.Sequence(lambda n: f"+31623{n % 1_000_000:06d}")
     email = factory.Sequence(lambda n: f"contact{n}@example.com")
+
+
+class UserNotificationFactory(DjangoModelFactory):
+    class Meta:
+        model = UserNotification
+
+    recipient = factory.SubFactory(TherapistFactory)
+    practice = factory.SelfAttribute("recipient.practice")
+    kind = UserNotification.Kind.APPOINTMENT_BOOKED
+    title = "New appointment"
+    message = factory.Sequence(lambda n: f"Sam booked an appointment ({n}).")
+
+
+class MessageFactory(DjangoModelFactory):
+    """A message; pass ``sender`` and ``recipient`` of one practice."""
+
+    class Meta:
+        model = Message
+
+    sender = factory.SubFactory(StaffFactory)
+    recipient = factory.SubFactory(TherapistFactory, practice=factory.SelfAttribute("..sender.practice"))
+    practice = factory.SelfAttribute("sender.practice")
+    subject = factory.Sequence(lambda n: f"Subject {n}")
+    content = factory.Sequence(lambda n: f"Message body {n}")

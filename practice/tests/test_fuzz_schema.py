@@ -91,6 +91,11 @@ RULES_BEYOND_THE_SCHEMA = {
     "GET /api/therapists/{id}/session-stats": "dates between 1900 and 2999, startDate not after endDate",
     "POST /api/auth/verify-2fa": "the code is the authenticator's current one; secret unless X-Temp-Token",
     "POST /api/auth/disable-2fa": "the code is the authenticator's current one",
+    "POST /api/challenges/{id}/assign": "clientId is one of your clients, startDate not in the past",
+    "POST /api/resources": "contentUrl is a well-formed web address (host name rules)",
+    "PUT /api/resources/{id}": "contentUrl is a well-formed web address (host name rules)",
+    "POST /api/resources/{id}/assign": "clientId is one of your clients, dueDate not in the past",
+    "POST /api/messages": "recipientId is not yourself; a reply is to a message between the two of you",
 }
 # The error codes such a rule answers with besides ``validation_error``. A refused photo
 # says why with a code of its own (practice.errors.PhotoError).

@@ -277,6 +277,42 @@ MATRIX = [
     Row("POST",   "/api/admin/therapists/{owner}/photo/upload",   401, 403, 403, 200, 403, multipart=_photo),
     Row("DELETE", "/api/admin/therapists/{owner}/photo",          401, 403, 403, 200, 403,
         setup=_give_owner_a_photo),
+    # Challenges and resources: practice-wide ones for the practice, personal ones for their
+    # author (the world's are the owner's own); therapists write and assign, to their clients.
+    Row("GET",    "/api/challenges",                              401, 200, 200, 200, 200,
+        record="challenge", seen_by=("owner",)),
+    Row("POST",   "/api/challenges",                              401, 201, 201, 403, 201,
+        body=lambda w: {"title": "Breathe", "duration": 14}),
+    Row("DELETE", "/api/challenges/{challenge}",                  401, 200, 404, 404, 404),
+    Row("POST",   "/api/challenges/{challenge}/assign",           401, 201, 404, 404, 404,
+        body=lambda w: {"clientId": str(w.client.pk)}),
+    Row("GET",    "/api/resources",                               401, 200, 200, 200, 200,
+        record="resource", seen_by=("owner",)),
+    Row("POST",   "/api/resources",                               401, 201, 201, 403, 201,
+        body=lambda w: {"title": "Sleep hygiene", "contentUrl": "https://example.org/sleep"}),
+    Row("PUT",    "/api/resources/{resource}",                    401, 200, 404, 404, 404,
+        body=lambda w: {"title": "Sleep hygiene, revised"}),
+    Row("DELETE", "/api/resources/{resource}",                    401, 200, 404, 404, 404),
+    Row("POST",   "/api/resources/{resource}/assign",             401, 201, 404, 404, 404,
+        body=lambda w: {"clientId": str(w.client.pk), "priority": "normal"}),
+    # Notifications: each user their own.
+    Row("GET",    "/api/notifications",                           401, 200, 200, 200, 200,
+        record="notification", seen_by=("owner",)),
+    Row("PUT",    "/api/notifications/{notification}/read",       401, 200, 404, 404, 404),
+    Row("PUT",    "/api/notifications/mark-all-read",             401, 200, 200, 200, 200),
+    Row("DELETE", "/api/notifications/{notification}",            401, 200, 404, 404, 404),
+    Row("GET",    "/api/therapist/notifications/counts",          401, 200, 200, 200, 200),
+    # Messages: between members of one practice, read by their two participants (the world's
+    # is from staff to the owner). Sending to staff: staff themselves get a 400, another
+    # practice a 404.
+    Row("GET",    "/api/messages",                                401, 200, 200, 200, 200,
+        record="message", seen_by=("owner", "staff")),
+    Row("POST",   "/api/messages",                                401, 201, 201, 400, 404,
+        body=lambda w: {"recipientId": str(w.staff.pk), "content": "Can we swap rooms?"}),
+    Row("PUT",    "/api/messages/{message}/read",                 401, 200, 404, 403, 404),
+    Row("GET",    "/api/messages/conversations",                  401, 200, 200, 200, 200),
+    Row("GET",    "/api/messages/conversation/{owner}",           401, 200, 200, 200, 404,
+        record="message", seen_by=("owner", "staff")),
     # Anything else under /api/ is the JSON 404.
     *(Row(method, "/api/no-such-route",                           404, 404, 404, 404, 404) for method in ANY_METHOD),
 ]
@@ -299,6 +335,10 @@ def path_values(world: World) -> dict[str, Any]:
         "phq9": world.phq9.pk,
         "survey_response": world.survey_response.pk,
         "phq9_response": world.phq9_response.pk,
+        "challenge": world.challenge.pk,
+        "resource": world.resource.pk,
+        "notification": world.notification.pk,
+        "message": world.message.pk,
     }
 
 

@@ -7,9 +7,11 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from clinical.models import Session, SessionNote, Survey, SurveyResponse, TherapyGoal
+from clinical.models import Challenge, Resource, Session, SessionNote, Survey, SurveyResponse, TherapyGoal
 from clinical.tests.factories import (
+    ChallengeFactory,
     MedicalHistoryFactory,
+    ResourceFactory,
     SessionFactory,
     SessionNoteFactory,
     SessionTemplateFactory,
@@ -18,13 +20,15 @@ from clinical.tests.factories import (
     TherapyGoalFactory,
     phq9_answers,
 )
-from practice.models import Client, Practice, User
+from practice.models import Client, Message, Practice, User, UserNotification
 from practice.tests.factories import (
     ClientFactory,
     EmergencyContactFactory,
+    MessageFactory,
     PracticeFactory,
     StaffFactory,
     TherapistFactory,
+    UserNotificationFactory,
 )
 from scheduling.models import Appointment, NoShowPolicy
 from scheduling.tests.factories import AppointmentFactory, SessionRateFactory
@@ -53,6 +57,10 @@ class World:
     phq9: Survey
     survey_response: SurveyResponse
     phq9_response: SurveyResponse
+    challenge: Challenge
+    resource: Resource
+    notification: UserNotification
+    message: Message
 
     def path_ids(self) -> dict[str, list[str]]:
         """The owner's real ids, by the path segment that names their kind
@@ -67,6 +75,11 @@ class World:
             "session-notes": [str(self.note.pk)],
             "session-templates": [str(pk) for pk in self.practice.session_templates.values_list("pk", flat=True)],
             "surveys": [str(self.survey.pk), str(self.phq9.pk)],
+            "challenges": [str(self.challenge.pk)],
+            "resources": [str(self.resource.pk)],
+            "notifications": [str(self.notification.pk)],
+            "messages": [str(self.message.pk)],
+            "conversation": [str(self.owner.pk), str(self.staff.pk)],
         }
 
 
@@ -129,6 +142,12 @@ def build_world() -> World:
         severity="moderately_severe",
     )
 
+    # The owner's personal challenge and resource, their notification, and a message from staff.
+    challenge = ChallengeFactory(author=owner)
+    resource = ResourceFactory(author=owner)
+    notification = UserNotificationFactory(recipient=owner)
+    message = MessageFactory(sender=staff, recipient=owner)
+
     return World(
         practice=practice,
         other_practice=other_practice,
@@ -151,4 +170,8 @@ def build_world() -> World:
         phq9=phq9,
         survey_response=survey_response,
         phq9_response=phq9_response,
+        challenge=challenge,
+        resource=resource,
+        notification=notification,
+        message=message,
     )

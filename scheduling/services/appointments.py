@@ -19,6 +19,7 @@ from practice.services.common import model_update
 from scheduling.errors import SchedulingError
 from scheduling.models import Appointment
 from scheduling.selectors.appointments import appointment_get, appointment_overlaps
+from scheduling.services.therapist_notices import Kind, appointment_notify_change, appointment_notify_therapist
 
 Status = Appointment.Status
 
@@ -203,6 +204,7 @@ def appointment_create(
     )
     _validate(appointment)
     _save_without_overlap(appointment)
+    appointment_notify_therapist(actor=actor, appointment=appointment, kind=Kind.APPOINTMENT_BOOKED)
     return appointment
 
 
@@ -226,6 +228,7 @@ def appointment_update(*, actor: User, appointment_id: UUID, changes: dict[str, 
     new_status = changes.get("status", appointment.status)
     if new_status != appointment.status:
         appointment_transition_check(appointment=appointment, to_status=new_status)
+    appointment_notify_change(actor=actor, appointment=appointment, changes=changes)
     # Set only: the save below must also refuse a double booking.
     model_update(instance=appointment, fields=UPDATABLE_FIELDS, data=changes, save=False)
     _validate_times(appointment.starts_at, appointment.ends_at)
@@ -243,11 +246,13 @@ def appointment_cancel(*, actor: User, appointment_id: UUID, reason: str) -> App
     if not reason:
         raise ValidationFailed.for_field("reason", "A reason is required.")
     appointment = appointment_get(actor=actor, appointment_id=appointment_id, for_update=True)
-    return appointment_set_status(
+    appointment = appointment_set_status(
         appointment=appointment,
         to_status=Status.CANCELLED,
         changes={"cancellation_reason": reason, "cancelled_at": timezone.now(), "cancelled_by": actor},
     )
+    appointment_notify_therapist(actor=actor, appointment=appointment, kind=Kind.APPOINTMENT_CANCELLED)
+    return appointment
 
 
 @transaction.atomic

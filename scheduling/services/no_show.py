@@ -21,6 +21,7 @@ from scheduling.selectors.no_show import (
 )
 from scheduling.services.appointments import appointment_set_status, appointment_status_allows
 from scheduling.services.notifications import notification_queue_email
+from scheduling.services.therapist_notices import Kind, appointment_notify_therapist
 
 
 def _may_become_no_show(status: str) -> bool:
@@ -153,6 +154,7 @@ def appointment_mark_no_show(
 
     if appointment.status != Appointment.Status.NO_SHOW:
         appointment_set_status(appointment=appointment, to_status=Appointment.Status.NO_SHOW)
+    appointment_notify_therapist(actor=actor, appointment=appointment, kind=Kind.APPOINTMENT_NO_SHOW)
     audit_log(
         actor=actor,
         action=AuditEvent.Action.CREATE,

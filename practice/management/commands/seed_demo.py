@@ -20,6 +20,9 @@ SEEDERS = [
     "scheduling.demo.invoices",
     "clinical.demo.notes",
     "clinical.demo.surveys",
+    "clinical.demo.homework",
+    "scheduling.demo.notices",
+    "practice.demo.messages",
 ]
 
 LOGINS = [
