@@ -50,6 +50,8 @@ class Appointment(TimeStampedModel):
     cancellation_reason = models.TextField(blank=True)
     cancelled_at = models.DateTimeField(null=True, blank=True)
     cancelled_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
+    reschedule_reason = models.TextField(blank=True, help_text="Why the appointment was last moved.")
+    rescheduled_at = models.DateTimeField(null=True, blank=True)
     # Preparation notes belong to the therapist (PUT /api/appointments/{id}/preparation).
     preparation_notes = models.TextField(blank=True)
     review_previous_session = models.BooleanField(default=False)

@@ -1,7 +1,7 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from practice.api.fields import PhoneNumberTextField, StrictCharField
+from practice.api.fields import PhoneNumberTextField, StrictBooleanField, StrictCharField
 from practice.formats import phone_text, utc_iso
 from practice.models import Client, EmergencyContact
 from practice.serializers import TherapistRefSerializer
@@ -205,16 +205,33 @@ class AppointmentCreateInputSerializer(serializers.Serializer):
 
 
 class AppointmentUpdateInputSerializer(serializers.Serializer):
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField(help_text="After startsAt, at most 12 hours later.")
-    appointment_type = serializers.ChoiceField(choices=Appointment.Type.choices)
-    mode = serializers.ChoiceField(choices=Appointment.Mode.choices)
+    """What the appointment pages send: any of the fields, the others keep their value."""
+
+    starts_at = serializers.DateTimeField(required=False)
+    ends_at = serializers.DateTimeField(required=False, help_text="After startsAt, at most 12 hours later.")
+    appointment_date = serializers.DateField(required=False, help_text="Move to this local date.")
+    start_time = serializers.TimeField(required=False, help_text="Move to this local start time.")
+    end_time = serializers.TimeField(required=False, help_text="Move to this local end time.")
+    appointment_type = serializers.ChoiceField(choices=Appointment.Type.choices, required=False)
+    mode = serializers.ChoiceField(choices=Appointment.Mode.choices, required=False)
     location = StrictCharField(max_length=200, allow_blank=True, required=False)
     notes = StrictCharField(max_length=MAX_TEXT, allow_blank=True, required=False)
     status = serializers.ChoiceField(
-        choices=[Appointment.Status.SCHEDULED, Appointment.Status.CONFIRMED],
+        choices=["scheduled", "confirmed", "cancelled", "no_show", "rescheduled"],
         required=False,
-        help_text=("Only scheduled <-> confirmed here. Cancelling, sessions and no-shows have their own endpoints."),
+        help_text=(
+            "`confirmed`/`scheduled` change the status; `cancelled` cancels (reason from cancellationReason "
+            "or notes); `no_show` records a no-show with the practice's policy defaults (reason from notes); "
+            "`rescheduled` moves the booking to appointmentDate/startTime/endTime and keeps it scheduled."
+        ),
+    )
+    cancellation_reason = StrictCharField(max_length=1000, required=False, allow_blank=True)
+    cancelled_by = StrictCharField(
+        max_length=50, required=False, allow_blank=True, help_text="Ignored: the caller is who cancels."
+    )
+    reschedule_reason = StrictCharField(max_length=1000, required=False, allow_blank=True)
+    notify_client = StrictBooleanField(
+        required=False, help_text="For a no-show: email the client (default: the policy's setting)."
     )
 
 

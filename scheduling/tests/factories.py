@@ -5,8 +5,8 @@ import factory
 from django.utils import timezone
 from factory.django import DjangoModelFactory
 
-from practice.tests.factories import ClientFactory, TherapistFactory
-from scheduling.models import Appointment, SessionRate
+from practice.tests.factories import ClientFactory, PracticeFactory, TherapistFactory
+from scheduling.models import Appointment, NoShowPolicy, SessionRate
 
 
 class AppointmentFactory(DjangoModelFactory):
@@ -32,3 +32,13 @@ class SessionRateFactory(DjangoModelFactory):
     appointment_type = Appointment.Type.INDIVIDUAL
     amount = Decimal("95.00")
     currency = "EUR"
+
+
+class NoShowPolicyFactory(DjangoModelFactory):
+    class Meta:
+        model = NoShowPolicy
+
+    practice = factory.SubFactory(PracticeFactory)
+    default_fee = Decimal("50.00")
+    maximum_fee = Decimal("100.00")
+    grace_minutes = 15

@@ -3,6 +3,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from practice.api.request import client_ip
 from practice.api.serializers import ErrorEnvelopeSerializer
 from scheduling.errors import SchedulingError
 from scheduling.filters import AppointmentFilter
@@ -20,8 +21,8 @@ from scheduling.serializers.appointments import (
 from scheduling.services.appointments import (
     appointment_cancel,
     appointment_create,
-    appointment_update,
 )
+from scheduling.services.bookings import appointment_change_from_page
 
 CONFLICT = OpenApiResponse(ErrorEnvelopeSerializer, description="Conflicts with the current state (see code).")
 
@@ -53,16 +54,20 @@ CONFLICT = OpenApiResponse(ErrorEnvelopeSerializer, description="Conflicts with 
         request=AppointmentUpdateInputSerializer,
         responses={200: AppointmentSerializer, 409: CONFLICT},
         description=(
-            f"Change a scheduled or confirmed appointment (else 409 `{SchedulingError.APPOINTMENT_NOT_EDITABLE}`). "
-            f"A new time must not overlap (409 `{SchedulingError.APPOINTMENT_OVERLAP}`); status may move between "
-            f"scheduled and confirmed (409 `{SchedulingError.INVALID_STATUS_TRANSITION}` otherwise)."
+            "Change what is sent; the rest keeps its value (the appointment pages send only the status, or a "
+            "move with its reason). A booking edit needs a scheduled or confirmed appointment (else 409 "
+            f"`{SchedulingError.APPOINTMENT_NOT_EDITABLE}`) and a new time must not overlap (409 "
+            f"`{SchedulingError.APPOINTMENT_OVERLAP}`). `status: cancelled` cancels with a reason, `no_show` "
+            "records a no-show under the practice's policy (its 409s apply), `rescheduled` moves the booking "
+            "on the practice's clock; an impossible change is a 409 "
+            f"`{SchedulingError.INVALID_STATUS_TRANSITION}`."
         ),
     ),
     partial_update=extend_schema(
         operation_id="appointments_partial_update",
         request=AppointmentUpdateInputSerializer,
         responses={200: AppointmentSerializer, 409: CONFLICT},
-        description="Like PUT, changing only the fields sent.",
+        description="The same as PUT: only the fields sent change.",
     ),
 )
 @extend_schema(tags=["appointments"])
@@ -101,10 +106,13 @@ class AppointmentViewSet(
         return Response(payload, status=status.HTTP_201_CREATED)
 
     def update(self, request, *args, partial: bool = False, **kwargs):
-        serializer = AppointmentUpdateInputSerializer(data=request.data, partial=partial)
+        serializer = AppointmentUpdateInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        appointment = appointment_update(
-            actor=request.user, appointment_id=kwargs["pk"], changes=dict(serializer.validated_data)
+        appointment = appointment_change_from_page(
+            actor=request.user,
+            appointment_id=kwargs["pk"],
+            data=serializer.validated_data,
+            ip_address=client_ip(request),
         )
         return Response(self._payload(appointment))
 

@@ -1,0 +1,69 @@
+"""What GET /api/appointments returns without a date window (the appointments page and the
+calendar send none), and the session page's ``date`` filter."""
+
+from datetime import UTC, datetime
+
+import pytest
+import time_machine
+
+from scheduling.tests.factories import AppointmentFactory
+
+pytestmark = pytest.mark.django_db
+
+# 10 March 2026, 00:30 in Amsterdam (still 9 March in UTC).
+NOW = datetime(2026, 3, 9, 23, 30, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def history(therapist, client_record):
+    def at(when):
+        return AppointmentFactory(therapist=therapist, client=client_record, starts_at=when)
+
+    return {
+        "years_ago": at(datetime(2022, 1, 10, 9, tzinfo=UTC)),
+        "yesterday": at(datetime(2026, 3, 9, 9, tzinfo=UTC)),
+        "early_today": at(datetime(2026, 3, 9, 23, 15, tzinfo=UTC)),  # 00:15 local, today
+        "later_today": at(datetime(2026, 3, 10, 13, tzinfo=UTC)),
+        "next_week": at(datetime(2026, 3, 17, 9, tzinfo=UTC)),
+    }
+
+
+def _ids(response):
+    return [item["id"] for item in response.json()["data"]]
+
+
+def test_without_a_window_the_list_starts_today(api, history):
+    response = api.get("/api/appointments")
+    assert response.status_code == 200
+    assert _ids(response) == [str(history[k].pk) for k in ("early_today", "later_today", "next_week")]
+
+
+def test_a_window_still_reaches_the_history(api, history):
+    response = api.get("/api/appointments?startDate=2022-01-01&endDate=2026-03-09")
+    assert _ids(response) == [str(history[k].pk) for k in ("years_ago", "yesterday")]
+
+
+def test_date_is_one_local_day(api, history):
+    response = api.get("/api/appointments?date=2026-03-10&status=scheduled")
+    assert _ids(response) == [str(history[k].pk) for k in ("early_today", "later_today")]
+
+
+@pytest.mark.parametrize("value", ["10-03-2026", "2026-02-30", "today"])
+def test_a_bad_date_is_a_400(api, history, value):
+    response = api.get(f"/api/appointments?date={value}")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "date"
+
+
+def test_an_empty_date_means_not_given(api, history):
+    assert len(_ids(api.get("/api/appointments?date=&_t=1700000000000"))) == 3
+
+
+def test_a_date_outside_the_calendar_is_empty(api, history):
+    assert _ids(api.get("/api/appointments?date=0001-01-01")) == []
