@@ -49,6 +49,11 @@ class Session(TimeStampedModel):
         IN_PROGRESS = "in_progress", "In progress"
         COMPLETED = "completed", "Completed"
 
+    class Location(models.TextChoices):
+        OFFICE = "office", "Office"
+        ONLINE = "online", "Online"
+        PHONE = "phone", "Phone"
+
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="sessions")
     appointment = models.OneToOneField(
         "scheduling.Appointment", on_delete=models.PROTECT, related_name="session", null=True, blank=True
@@ -71,6 +76,11 @@ class Session(TimeStampedModel):
     techniques_used = models.JSONField(default=list, blank=True)
     interventions_applied = models.JSONField(default=list, blank=True)
     homework_assigned = models.TextField(blank=True)
+    client_present = models.BooleanField(null=True, blank=True, help_text="Whether the client attended.")
+    location = models.CharField(max_length=16, choices=Location.choices, blank=True)
+    initial_notes = models.TextField(blank=True, help_text="Notes at the start of the session.")
+    summary = models.TextField(blank=True, help_text="The therapist's summary at the end.")
+    next_session_goals = models.TextField(blank=True, help_text="What the next session should work on.")
 
     class Meta:
         ordering = ["-started_at", "id"]

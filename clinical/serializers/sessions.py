@@ -2,7 +2,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clinical.models import MoodReading, Session
-from practice.api.fields import StrictCharField, StrictIntegerField
+from practice.api.fields import StrictBooleanField, StrictCharField, StrictIntegerField
+from practice.api.schema import NO_NUL_PATTERN, NOT_BLANK_PATTERN
 from practice.models import Client
 
 MOOD = {"min_value": 1, "max_value": 10}
@@ -12,6 +13,41 @@ def _short_list(help_text: str, **kwargs) -> serializers.ListField:
     return serializers.ListField(
         child=StrictCharField(max_length=200), max_length=50, help_text=f"{help_text} At most 50.", **kwargs
     )
+
+
+@extend_schema_field(
+    {
+        "oneOf": [
+            {"type": "string", "maxLength": 10_000, "pattern": NO_NUL_PATTERN},
+            {
+                "type": "array",
+                "items": {"type": "string", "maxLength": 200, "pattern": NOT_BLANK_PATTERN},
+                "maxItems": 50,
+            },
+        ],
+        "description": "A list, or one text whose lines are the items (as the session page sends it).",
+    }
+)
+class TextOrListField(serializers.Field):
+    """A short list of texts, also given as one text: each non-blank line is an item."""
+
+    default_error_messages = {"invalid": "A text or a list of texts is required."}
+
+    def __init__(self, **kwargs):
+        self.list_field = _short_list("")
+        super().__init__(**kwargs)
+
+    def to_internal_value(self, data):
+        if isinstance(data, str):
+            if len(data) > 10_000:
+                self.fail("invalid")
+            data = [line.strip() for line in data.splitlines() if line.strip()]
+        elif not isinstance(data, list):
+            self.fail("invalid")
+        return self.list_field.run_validation(data)
+
+
+LOCATIONS = {"office": "office", "online": "online", "phone": "phone", "in-person": "office", "video": "online"}
 
 
 class SessionMoodReadingSerializer(serializers.ModelSerializer):
@@ -50,6 +86,9 @@ class SessionSerializer(serializers.ModelSerializer):
         read_only=True, allow_null=True, help_text="Actual start-to-end minutes; null while in progress."
     )
     homework = serializers.CharField(source="homework_assigned", read_only=True, help_text="Homework assigned.")
+    location = serializers.ChoiceField(
+        choices=Session.Location.choices, allow_blank=True, read_only=True, help_text="Empty when not recorded."
+    )
     mood_readings = SessionMoodReadingSerializer(
         many=True, read_only=True, help_text="The mood timeline, oldest first."
     )
@@ -88,6 +127,11 @@ class SessionSerializer(serializers.ModelSerializer):
             "interventions_applied",
             "homework_assigned",
             "homework",
+            "client_present",
+            "location",
+            "initial_notes",
+            "summary",
+            "next_session_goals",
             "created_at",
             "updated_at",
         ]
@@ -109,13 +153,38 @@ class SessionSerializer(serializers.ModelSerializer):
 
 
 class SessionStartInputSerializer(serializers.Serializer):
+    """The seed's names (``initialMood``, ``clientConcerns``) and the session page's
+    (``moodStart``, ``concerns``, goals as one text) are both accepted."""
+
     appointment_id = serializers.UUIDField(help_text="One of your scheduled or confirmed appointments.")
     initial_mood = StrictIntegerField(required=False, allow_null=True, help_text="1-10.", **MOOD)
-    session_goals = _short_list("Goals for this session (added after the template's).", default=list)
-    client_concerns = _short_list("What the client brings up.", default=list)
+    mood_start = StrictIntegerField(required=False, allow_null=True, help_text="1-10 (as initialMood).", **MOOD)
+    session_goals = TextOrListField(required=False, help_text="Goals for this session (after the template's).")
+    client_concerns = TextOrListField(required=False, help_text="What the client brings up.")
+    concerns = TextOrListField(required=False, help_text="As clientConcerns.")
     template_id = serializers.UUIDField(
         required=False, allow_null=True, help_text="A practice-wide template or one of your own."
     )
+    client_present = StrictBooleanField(required=False, allow_null=True)
+    location = serializers.ChoiceField(
+        choices=sorted(LOCATIONS),
+        required=False,
+        allow_blank=True,
+        help_text="in-person and video are read as office and online.",
+    )
+    initial_notes = StrictCharField(max_length=20_000, allow_blank=True, required=False)
+
+    def validate(self, attrs):
+        # One name per value for the service, whichever spelling was sent.
+        mood_start = attrs.pop("mood_start", None)
+        if attrs.get("initial_mood") is None:
+            attrs["initial_mood"] = mood_start
+        concerns = attrs.pop("concerns", None)
+        attrs.setdefault("client_concerns", concerns or [])
+        attrs.setdefault("session_goals", [])
+        if attrs.get("location"):
+            attrs["location"] = LOCATIONS[attrs["location"]]
+        return attrs
 
 
 class SessionProgressInputSerializer(serializers.Serializer):
@@ -134,6 +203,24 @@ class SessionProgressInputSerializer(serializers.Serializer):
 
 
 class SessionEndInputSerializer(serializers.Serializer):
+    """The seed's names (``moodEnd``, ``homeworkAssigned``) and the session page's
+    (``clientMoodEnd``, ``homework``) are both accepted."""
+
     mood_end = StrictIntegerField(required=False, allow_null=True, help_text="1-10.", **MOOD)
+    client_mood_end = StrictIntegerField(required=False, allow_null=True, help_text="1-10 (as moodEnd).", **MOOD)
     progress_notes = StrictCharField(max_length=20_000, allow_blank=True, required=False)
     homework_assigned = StrictCharField(max_length=5_000, allow_blank=True, required=False)
+    homework = StrictCharField(max_length=5_000, allow_blank=True, required=False, help_text="As homeworkAssigned.")
+    summary = StrictCharField(max_length=20_000, allow_blank=True, required=False)
+    next_session_goals = StrictCharField(max_length=5_000, allow_blank=True, required=False)
+    goals_discussed = StrictCharField(max_length=5_000, allow_blank=True, required=False)
+    techniques_used = _short_list("Replaces the list.", required=False)
+
+    def validate(self, attrs):
+        client_mood_end = attrs.pop("client_mood_end", None)
+        if attrs.get("mood_end") is None and client_mood_end is not None:
+            attrs["mood_end"] = client_mood_end
+        homework = attrs.pop("homework", None)
+        if homework is not None and "homework_assigned" not in attrs:
+            attrs["homework_assigned"] = homework
+        return attrs

@@ -71,6 +71,9 @@ def session_start(
     session_goals: Sequence[str] = (),
     client_concerns: Sequence[str] = (),
     template_id: UUID | None = None,
+    client_present: bool | None = None,
+    location: str = "",
+    initial_notes: str = "",
     ip_address: str | None = None,
 ) -> Session:
     """Start the clinical session of one of the actor's own appointments.
@@ -106,6 +109,9 @@ def session_start(
         session_goals=_merge(template.default_goals if template else (), session_goals),
         client_concerns=_merge(client_concerns),
         techniques_used=_merge(template.common_techniques if template else ()),
+        client_present=client_present,
+        location=location,
+        initial_notes=initial_notes,
     )
     _validate(session)
     try:
@@ -168,14 +174,27 @@ def session_end(
     mood_end: int | None = None,
     progress_notes: str | None = None,
     homework_assigned: str | None = None,
+    summary: str | None = None,
+    next_session_goals: str | None = None,
+    goals_discussed: str | None = None,
+    techniques_used: Sequence[str] | None = None,
     ip_address: str | None = None,
 ) -> Session:
     """End a session in progress (409 ``session_not_in_progress`` otherwise): it becomes
-    completed with its end time, and its appointment completed."""
+    completed with its end time, and its appointment completed. What is given (end mood,
+    notes, homework, summary, next goals, goals discussed, techniques) is stored with it."""
     session = session_get(actor=actor, session_id=session_id, for_update=True)
     if session.status != Session.Status.IN_PROGRESS:
         raise _not_in_progress(session)
-    given = {"mood_end": mood_end, "progress_notes": progress_notes, "homework_assigned": homework_assigned}
+    given = {
+        "mood_end": mood_end,
+        "progress_notes": progress_notes,
+        "homework_assigned": homework_assigned,
+        "summary": summary,
+        "next_session_goals": next_session_goals,
+        "goals_discussed": goals_discussed,
+        "techniques_used": _merge(techniques_used) if techniques_used is not None else None,
+    }
     data = {
         "status": Session.Status.COMPLETED,
         "ended_at": timezone.now(),

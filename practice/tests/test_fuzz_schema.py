@@ -78,6 +78,7 @@ RULES_BEYOND_THE_SCHEMA = {
     "POST /api/therapist/appointments": "endTime after startTime, a wall-clock time that exists that day",
     "GET /api/therapist/sessions": "dates between 1900 and 2999, startDate not after endDate",
     "PUT /api/sessions/{id}/progress": "at least one field",
+    "POST /api/sessions/start": "goals and concerns sent as one text: at most 50 lines of at most 200 characters",
     "POST /api/sessions/{id}/generate-invoice": "appointmentId and clientId, when sent, are the session's own",
     "POST /api/therapist/availability": "slots end after they start and do not overlap; one entry per weekday "
     "and per exception date; a vacation does not end before it starts",
