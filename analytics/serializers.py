@@ -4,6 +4,7 @@ parser and renderer convert); the class names are unique across the API schema."
 from rest_framework import serializers
 
 from practice.api.serializers import CamelCaseFieldsMixin
+from scheduling.serializers.appointments import AppointmentSerializer
 
 
 class SessionStatsQuerySerializer(serializers.Serializer):
@@ -85,3 +86,23 @@ class ClientSessionSummarySerializer(CamelCaseFieldsMixin, serializers.Serialize
             "and latest with their severity bands."
         )
     )
+
+
+class TherapistDashboardStatsSerializer(CamelCaseFieldsMixin, serializers.Serializer):
+    active_clients = serializers.IntegerField(help_text="Your assigned clients whose status is active.")
+    today_appointments = serializers.IntegerField(help_text="Your appointments today (not cancelled).")
+    weekly_appointments = serializers.IntegerField(help_text="Your appointments this week, Monday to Sunday.")
+    completed_sessions = serializers.IntegerField(help_text="Your sessions completed this month.")
+    monthly_revenue = serializers.DecimalField(
+        max_digits=12, decimal_places=2, help_text="Your invoices issued this month, in `currency`."
+    )
+    currency = serializers.CharField()
+    average_rating = serializers.FloatField(
+        allow_null=True, help_text="Always null: the practice collects no client ratings."
+    )
+    unread_notifications = serializers.IntegerField()
+
+
+class TherapistDashboardSerializer(CamelCaseFieldsMixin, serializers.Serializer):
+    stats = TherapistDashboardStatsSerializer()
+    upcoming_appointments = AppointmentSerializer(many=True, help_text="Your next appointments (at most five).")

@@ -1,15 +1,26 @@
 """Thin views: parse the query, call one selector or service, serialise. Errors are raised."""
 
+from dataclasses import asdict
+
 from djangorestframework_camel_case.util import underscoreize
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from practice.api.permissions import IsTherapist
 from practice.api.request import client_ip
+from scheduling.serializers.appointments import appointment_list_item
 
+from .selectors.dashboard import therapist_dashboard
 from .selectors.statistics import therapist_session_stats
-from .serializers import ClientSessionSummarySerializer, SessionStatsQuerySerializer, TherapistSessionStatsSerializer
+from .serializers import (
+    ClientSessionSummarySerializer,
+    SessionStatsQuerySerializer,
+    TherapistDashboardSerializer,
+    TherapistDashboardStatsSerializer,
+    TherapistSessionStatsSerializer,
+)
 from .services import client_session_summary_record_view
 
 STATS_DESCRIPTION = """
@@ -97,3 +108,31 @@ class ClientSessionSummaryView(APIView):
     def get(self, request, pk):
         summary = client_session_summary_record_view(actor=request.user, client_id=pk, ip_address=client_ip(request))
         return Response(ClientSessionSummarySerializer(summary).data)
+
+
+class TherapistDashboardView(APIView):
+    """The therapist dashboard: the day's, week's and month's figures and what comes next."""
+
+    permission_classes = [IsTherapist]
+    throttle_scope = "api"
+
+    @extend_schema(
+        operation_id="therapist_dashboard",
+        tags=["therapist"],
+        responses={200: TherapistDashboardSerializer},
+        description=(
+            "Your figures in the practice's timezone: active clients, appointments today and this week (not "
+            "cancelled), sessions completed this month, invoices issued this month, unread notifications, and "
+            "your next scheduled or confirmed appointments (at most five) in the appointment list's shape. "
+            "Therapists only."
+        ),
+    )
+    def get(self, request):
+        dashboard = therapist_dashboard(actor=request.user)
+        stats = {**asdict(dashboard), "average_rating": None}
+        stats.pop("upcoming_appointments")
+        payload = {
+            "stats": TherapistDashboardStatsSerializer(stats).data,
+            "upcomingAppointments": [appointment_list_item(a) for a in dashboard.upcoming_appointments],
+        }
+        return Response(payload)

@@ -217,6 +217,7 @@ MATRIX = [
     Row("POST",   "/api/sessions/{completed_session}/generate-invoice", 401, 201, 404, 404, 404,
         body=lambda w: {"sessionType": "therapy", "autoSend": False}),
     # The therapist workspace: therapists only (staff are refused the route), their own records.
+    Row("GET",    "/api/therapist/dashboard",                     401, 200, 200, 403, 200),
     Row("GET",    "/api/therapist/clients",                       401, 200, 200, 403, 200,
         record="client", seen_by=("owner",)),
     Row("GET",    "/api/therapist/clients/{client}",              401, 200, 404, 403, 404),
