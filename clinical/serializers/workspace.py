@@ -7,6 +7,8 @@ from rest_framework import serializers
 from practice.api.serializers import CamelCaseFieldsMixin
 from practice.models import Client
 
+from .surveys import InstrumentScoresSerializer
+
 
 def _local_date(client: Client, value) -> str | None:
     return value.astimezone(client.practice.tzinfo).date().isoformat() if value else None
@@ -106,6 +108,7 @@ class TherapistClientProfileSerializer(CamelCaseFieldsMixin, serializers.Seriali
     allergies = serializers.SerializerMethodField(help_text="Allergies, comma-separated.")
     previous_therapy = serializers.SerializerMethodField()
     previous_therapy_details = serializers.SerializerMethodField()
+    outcome_scores = InstrumentScoresSerializer(many=True, help_text="PHQ-9 and GAD-7 scores over time.")
 
     @staticmethod
     def _history(client: Client):

@@ -8,7 +8,14 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from clinical.tests.factories import MedicalHistoryFactory, SessionFactory, TherapyGoalFactory
+from clinical.models import Survey
+from clinical.tests.factories import (
+    MedicalHistoryFactory,
+    SessionFactory,
+    SurveyResponseFactory,
+    TherapyGoalFactory,
+    phq9_answers,
+)
 from practice.models import AuditEvent
 from practice.tests.factories import ClientFactory, EmergencyContactFactory
 from scheduling.models import Appointment
@@ -107,6 +114,23 @@ def test_profile_carries_the_record_and_is_audited(api, therapist, client_record
         ("view", "medical_history", str(history.pk)),
         ("view", "therapy_goal_list", str(client_record.pk)),
     ]
+
+
+def test_profile_shows_the_outcome_scores_and_audits_their_read(api, therapist, practice, client_record):
+    phq9 = Survey.objects.get(practice=practice, instrument="phq9")
+    response = SurveyResponseFactory(
+        survey=phq9,
+        client=client_record,
+        entered_by=therapist,
+        answers=phq9_answers(2, 2, 2, 2, 2, 2, 2, 2, 0),
+        instrument="phq9",
+        total_score=16,
+        severity="moderately_severe",
+    )
+    data = api.get(f"/api/therapist/clients/{client_record.pk}").json()["data"]
+    phq = next(i for i in data["outcomeScores"] if i["instrument"] == "phq9")
+    assert [(s["totalScore"], s["severity"]) for s in phq["scores"]] == [(16, "moderately_severe")]
+    assert AuditEvent.objects.filter(record_type="survey_response", record_id=str(response.pk)).count() == 1
 
 
 def test_profile_of_a_client_without_records(api, client_record):

@@ -90,6 +90,11 @@ class AppointmentSerializer(serializers.ModelSerializer):
     client_id = serializers.UUIDField(read_only=True)
     client = AppointmentClientSerializer(source="*", read_only=True)
     client_name = serializers.CharField(source="client.full_name", read_only=True)
+    client_first_name = serializers.CharField(source="client.first_name", read_only=True)
+    client_last_name = serializers.CharField(source="client.last_name", read_only=True)
+    therapy_type = serializers.CharField(
+        source="appointment_type", read_only=True, help_text="As appointmentType (the session page's name)."
+    )
     appointment_date = serializers.SerializerMethodField(help_text="Local date in the practice's timezone.")
     start_time = serializers.SerializerMethodField(help_text="Local start time of day (HH:MM:SS).")
     end_time = serializers.SerializerMethodField(help_text="Local end time of day (HH:MM:SS).")
@@ -122,6 +127,8 @@ class AppointmentSerializer(serializers.ModelSerializer):
             "client_id",
             "client",
             "client_name",
+            "client_first_name",
+            "client_last_name",
             "appointment_date",
             "start_time",
             "end_time",
@@ -131,6 +138,7 @@ class AppointmentSerializer(serializers.ModelSerializer):
             "duration_minutes",
             "type",
             "appointment_type",
+            "therapy_type",
             "mode",
             "location",
             "status",
@@ -294,6 +302,8 @@ def appointment_list_item(appointment: Appointment) -> dict:
             },
         },
         "client_name": client.full_name,
+        "client_first_name": client.first_name,
+        "client_last_name": client.last_name,
         "appointment_date": local_date,
         "start_time": start_time,
         "end_time": end_time,
@@ -303,6 +313,7 @@ def appointment_list_item(appointment: Appointment) -> dict:
         "duration_minutes": appointment.duration_minutes,
         "type": FRONTEND_TYPES[appointment.appointment_type],
         "appointment_type": appointment.appointment_type,
+        "therapy_type": appointment.appointment_type,
         "mode": appointment.mode,
         "location": appointment.location,
         "status": appointment.status,

@@ -34,6 +34,10 @@ FRONTEND_FIELDS = {
     "cancellation_reason",
     "client",
     "client_name",
+    # The session page reads the client flat.
+    "client_first_name",
+    "client_last_name",
+    "therapy_type",
     "created_at",
     "updated_at",
 }
