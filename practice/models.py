@@ -184,6 +184,8 @@ class Client(TimeStampedModel):
     email = models.EmailField(blank=True)
     phone = PhoneNumberField(blank=True)
     date_of_birth = models.DateField(null=True, blank=True)
+    gender = models.CharField(max_length=32, blank=True)
+    address = models.TextField(blank=True, help_text="Postal address, as the client gave it.")
     profile_photo_url = models.URLField(max_length=500, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     urgency_level = models.CharField(max_length=16, choices=Urgency.choices, default=Urgency.NORMAL)

@@ -31,7 +31,7 @@ def session_list(*, actor: User) -> QuerySet[Session]:
     readings = MoodReading.objects.order_by("recorded_at", "id")
     return (
         session_visible_queryset(actor=actor)
-        .select_related("client", "practice")
+        .select_related("client", "practice", "appointment")
         .prefetch_related(Prefetch("mood_readings", queryset=readings))
         .order_by("-started_at", "id")
     )

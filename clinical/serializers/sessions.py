@@ -79,8 +79,9 @@ class SessionSerializer(serializers.ModelSerializer):
     session_date = serializers.SerializerMethodField(help_text="Local date the session started.")
     start_time = serializers.SerializerMethodField(help_text="Local start time of day (HH:MM:SS).")
     end_time = serializers.SerializerMethodField(help_text="Local end time of day (HH:MM:SS); null while in progress.")
-    duration = serializers.IntegerField(
-        source="duration_minutes", read_only=True, allow_null=True, help_text="Minutes; null while in progress."
+    date = serializers.SerializerMethodField(help_text="As sessionDate (the history tab's name).")
+    duration = serializers.SerializerMethodField(
+        help_text="Minutes: the actual length once ended, the planned length of its appointment before."
     )
     duration_minutes = serializers.IntegerField(
         read_only=True, allow_null=True, help_text="Actual start-to-end minutes; null while in progress."
@@ -109,6 +110,7 @@ class SessionSerializer(serializers.ModelSerializer):
             "template_id",
             "status",
             "session_date",
+            "date",
             "start_time",
             "end_time",
             "started_at",
@@ -140,6 +142,15 @@ class SessionSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.DateField())
     def get_session_date(self, session: Session) -> str:
         return session.started_at.astimezone(session.practice.tzinfo).date().isoformat()
+
+    get_date = get_session_date
+
+    @extend_schema_field(serializers.IntegerField(allow_null=True))
+    def get_duration(self, session: Session) -> int | None:
+        if session.duration_minutes is not None:
+            return session.duration_minutes
+        appointment = session.appointment
+        return appointment.duration_minutes if appointment is not None else None
 
     @extend_schema_field(serializers.CharField())
     def get_start_time(self, session: Session) -> str:

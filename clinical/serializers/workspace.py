@@ -91,6 +91,8 @@ class TherapistClientProfileSerializer(CamelCaseFieldsMixin, serializers.Seriali
     email = serializers.EmailField(allow_blank=True)
     phone = serializers.SerializerMethodField(help_text="E.164, or empty.")
     date_of_birth = serializers.DateField(allow_null=True)
+    gender = serializers.CharField(allow_blank=True)
+    address = serializers.CharField(allow_blank=True)
     status = serializers.ChoiceField(choices=Client.Status.choices)
     urgency_level = serializers.ChoiceField(choices=Client.Urgency.choices)
     profile_photo_url = serializers.CharField(allow_blank=True)

@@ -156,6 +156,7 @@ def test_day_flow_prepare_start_from_template_progress_three_times_end_and_list(
         "template_id": str(template.pk),
         "status": "completed",
         "session_date": "2026-03-10",
+        "date": "2026-03-10",
         "start_time": "10:00:00",
         "end_time": "10:48:00",
         "started_at": "2026-03-10T09:00:00Z",

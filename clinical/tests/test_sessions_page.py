@@ -53,6 +53,8 @@ def test_start_stores_what_the_page_sends(api, appointment):
     )
     assert data["session_goals"] == ["Sleep better", "Talk about work"]
     assert data["client_concerns"] == ["Work stress"]
+    # In progress: the planned length of the appointment until it ends.
+    assert (data["duration"], data["duration_minutes"]) == (50, None)
 
 
 def test_the_appointments_own_location_is_understood(api, appointment):
