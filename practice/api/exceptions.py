@@ -30,6 +30,17 @@ class PayloadTooLarge(exceptions.APIException):
     default_detail = "The request body is too large."
 
 
+def safe_text(text: Any) -> str:
+    """``text`` as a string any encoder can write: a lone surrogate (which an error message
+    may echo from the input) becomes its ``\\udXXX`` escape."""
+    text = str(text)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "backslashreplace").decode("utf-8")
+    return text
+
+
 def flatten_errors(detail: Any, prefix: str = "") -> list[dict[str, str]]:
     """Turn DRF's nested error detail into ``[{field, message}]`` with dotted camelCase
     paths; errors not tied to a field carry ``field: null``."""
@@ -55,7 +66,11 @@ def flatten_errors(detail: Any, prefix: str = "") -> list[dict[str, str]]:
 
 def error_envelope(status_code: int, code: str, message: str, errors: list | None = None, data: Any = None) -> Envelope:
     """The error envelope. Its context ``data`` is spelt in camelCase like the envelope."""
-    body = Envelope(success=False, statusCode=status_code, code=str(code), message=message, errors=errors or [])
+    errors = [
+        {**item, "field": item.get("field") and safe_text(item["field"]), "message": safe_text(item.get("message", ""))}
+        for item in errors or []
+    ]
+    body = Envelope(success=False, statusCode=status_code, code=str(code), message=safe_text(message), errors=errors)
     if data is not None:
         body["data"] = camelize(data)
     return body

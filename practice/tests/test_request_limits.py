@@ -1,10 +1,18 @@
 """Request limits: pagination values out of range, empty filter values, and bodies over the
-size limit on every write route of the permission matrix."""
+size limit, nested too deeply or holding text that is not Unicode, on every write route of
+the permission matrix."""
 
+import io
 import json
+import time
 
 import pytest
+from django.conf import settings
+from rest_framework.exceptions import ValidationError
 
+from practice.api.exceptions import api_exception_handler
+from practice.api.parsers import MAX_JSON_DEPTH, CamelCaseJSONParser, _check_structure
+from practice.api.renderers import EnvelopeJSONRenderer
 from practice.tests.test_permission_matrix import MATRIX, api_for, database_snapshot, path_values
 
 pytestmark = pytest.mark.django_db
@@ -72,3 +80,74 @@ def test_a_body_over_the_size_limit_is_a_413_on_every_write_route(row, world, se
     assert response.status_code == 413
     assert response.json()["code"] == "payload_too_large"
     assert database_snapshot() == before
+
+
+def _nested(depth: int) -> str:
+    return "[" * depth + "]" * depth
+
+
+def test_nesting_deeper_than_the_limit_is_a_400_on_every_write_route(world):
+    # Deep arrays used to pass the JSON parser and overflow the stack of the key conversion
+    # after it (a 500), on every route that reads a body: login included.
+    api = api_for(world, "owner")
+    before = database_snapshot()
+    wrong = []
+    for row in WRITE_ROWS:
+        path = row.path.format(**path_values(world))
+        for body in (_nested(MAX_JSON_DEPTH + 1), _nested(600), '{"a":' * 900 + "1" + "}" * 900):
+            response = api.generic(row.method, path, body, "application/json")
+            if response.status_code != 400 or response.json()["code"] != "parse_error":
+                wrong.append(f"{row}: {response.status_code}")
+    assert not wrong
+    assert database_snapshot() == before
+
+
+def test_nesting_up_to_the_limit_is_parsed(api, client_record):
+    body = {"allergies": ["Latex"], "extra": json.loads(_nested(MAX_JSON_DEPTH - 1))}
+    response = api.put(f"/api/clients/{client_record.pk}/medical-history", body, format="json")
+    assert response.status_code == 200
+
+
+def test_the_depth_check_stays_fast_on_a_body_at_the_size_limit():
+    # A megabyte of small objects: the check walks it once, without recursion.
+    raw = json.dumps([{"a": [1, {"b": "x"}]}] * 45_000, separators=(",", ":")).encode()
+    assert 900_000 < len(raw) <= settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    data = json.loads(raw)
+    started = time.perf_counter()
+    _check_structure(data, raw)
+    assert time.perf_counter() - started < 0.5  # about 50 ms; json.loads itself takes 4 times that
+    assert CamelCaseJSONParser().parse(io.BytesIO(raw), parser_context={}) == data
+
+
+LONE_SURROGATES = [
+    ("PATCH", "/api/appointments/{upcoming}", "appointmentType"),
+    ("PATCH", "/api/appointments/{upcoming}", "mode"),
+    ("PATCH", "/api/appointments/{upcoming}", "status"),
+    ("POST", "/api/appointments/{upcoming}/recurring", "pattern"),
+    ("PATCH", "/api/clients/{client}/therapy-goals/{goal}", "status"),
+    ("POST", "/api/auth/login", "email"),
+]
+
+
+def test_a_lone_surrogate_is_a_400_on_every_write_route(world):
+    # "\ud800" is valid JSON but not Unicode: echoed in an enum's error message it could not
+    # be encoded (a 500); no database stores it either.
+    api = api_for(world, "owner")
+    bodies = {(row.method, row.path): row.body(world) if row.body else {"x": 1} for row in WRITE_ROWS}
+    cases = [(m, p, {**bodies[m, p], f: "\ud800"}) for m, p, f in LONE_SURROGATES]
+    cases += [(m, p, {**body, key: "\ud800"}) for (m, p), body in bodies.items() for key in body]
+    before = database_snapshot()
+    wrong = []
+    for method, path, body in cases:
+        response = api.generic(method, path.format(**path_values(world)), json.dumps(body), "application/json")
+        if response.status_code != 400 or response.json()["code"] != "parse_error":
+            wrong.append(f"{method} {path} {body}: {response.status_code}")
+    assert not wrong
+    assert database_snapshot() == before
+
+
+def test_an_error_message_echoing_a_lone_surrogate_is_rendered():
+    view = type("View", (), {"atomic_request": False})()
+    response = api_exception_handler(ValidationError({"mode": ['"\ud800" is not a valid choice.']}), {"view": view})
+    rendered = EnvelopeJSONRenderer().render(response.data)
+    assert json.loads(rendered)["errors"] == [{"field": "mode", "message": '"\\ud800" is not a valid choice.'}]
