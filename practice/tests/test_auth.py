@@ -209,3 +209,41 @@ def test_login_is_throttled_with_retry_after(anon_api, user, settings):
     assert body["code"] == "throttled"
     assert body["statusCode"] == 429
     assert int(throttled["Retry-After"]) > 0
+
+
+def _login_rates(settings, rate: str) -> dict:
+    rates = dict(settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"], login=rate)
+    return {**settings.REST_FRAMEWORK, "DEFAULT_THROTTLE_RATES": rates}
+
+
+def test_a_forged_forwarded_for_header_does_not_dodge_the_login_throttle(anon_api, user, settings):
+    # Without a trusted proxy, X-Forwarded-For is the caller's own text: each new value used
+    # to count as a new client.
+    settings.TRUSTED_PROXY_COUNT = 0
+    with override_settings(REST_FRAMEWORK=_login_rates(settings, "3/minute")):
+        statuses = [
+            anon_api.post(
+                "/api/auth/login",
+                {"email": f"spray{n}@test.example", "password": "wrong"},
+                format="json",
+                HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+            ).status_code
+            for n in range(8)
+        ]
+    assert statuses == [401] * 3 + [429] * 5
+
+
+def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit(anon_api, user, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    def login_from(address: str, forged: str = "") -> int:
+        header = f"{forged}, {address}" if forged else address
+        body = {"email": "nobody@test.example", "password": "wrong"}
+        return anon_api.post("/api/auth/login", body, format="json", HTTP_X_FORWARDED_FOR=header).status_code
+
+    with override_settings(REST_FRAMEWORK=_login_rates(settings, "2/minute")):
+        # The proxy appends the address it saw; what the client put before it is ignored.
+        first = [login_from("198.51.100.1", forged=f"10.0.0.{n}") for n in range(3)]
+        second = [login_from("198.51.100.2") for _ in range(3)]
+    assert first == [401, 401, 429]
+    assert second == [401, 401, 429]
