@@ -3,6 +3,7 @@ parser and renderer convert); the class names are unique across the API schema."
 
 from rest_framework import serializers
 
+from practice.api.fields import StrictDateField
 from practice.api.serializers import CamelCaseFieldsMixin
 from scheduling.serializers.appointments import AppointmentSerializer
 
@@ -10,27 +11,12 @@ from scheduling.serializers.appointments import AppointmentSerializer
 class SessionStatsQuerySerializer(serializers.Serializer):
     """``?startDate=YYYY-MM-DD&endDate=YYYY-MM-DD`` (after camelCase conversion)."""
 
-    # Dates outside these years cannot be meant, and would overflow once converted to UTC.
-    min_year = 1900
-    max_year = 2999
-
-    start_date = serializers.DateField(required=False, input_formats=["iso-8601"])
-    end_date = serializers.DateField(required=False, input_formats=["iso-8601"])
+    start_date = StrictDateField(required=False)
+    end_date = StrictDateField(required=False)
 
     def to_internal_value(self, data):
         # An empty parameter (a cleared date picker) means "not given", as in the list filters.
         return super().to_internal_value({key: value for key, value in data.items() if value != ""})
-
-    def _check_year(self, value):
-        if value is not None and not self.min_year <= value.year <= self.max_year:
-            raise serializers.ValidationError(f"Must be a date between {self.min_year} and {self.max_year}.")
-        return value
-
-    def validate_start_date(self, value):
-        return self._check_year(value)
-
-    def validate_end_date(self, value):
-        return self._check_year(value)
 
 
 class TherapistSessionStatsSerializer(CamelCaseFieldsMixin, serializers.Serializer):

@@ -13,7 +13,7 @@ from rest_framework import serializers
 from rest_framework.fields import empty
 
 from practice.api.case import camel_key
-from practice.api.fields import StrictBooleanField, StrictCharField, StrictIntegerField
+from practice.api.fields import StrictBooleanField, StrictCharField, StrictDateField, StrictIntegerField
 from practice.api.serializers import CamelCaseFieldsMixin
 
 from ..models import Challenge, ChallengeAssignment, Resource, ResourceAssignment
@@ -299,7 +299,7 @@ class ResourceUpdateInputSerializer(ResourceCreateInputSerializer):
 
 class ChallengeAssignInputSerializer(serializers.Serializer):
     client_id = serializers.UUIDField(help_text="One of your assigned clients.")
-    start_date = serializers.DateField(required=False, allow_null=True, help_text="Default: today.")
+    start_date = StrictDateField(required=False, allow_null=True, help_text="Default: today.")
     custom_instructions = StrictCharField(max_length=5000, allow_blank=True, allow_null=True, required=False)
     send_notification = StrictBooleanField(
         required=False, help_text="Accepted; clients have no notification channel yet."
@@ -309,7 +309,7 @@ class ChallengeAssignInputSerializer(serializers.Serializer):
 
 class ResourceAssignInputSerializer(serializers.Serializer):
     client_id = serializers.UUIDField(help_text="One of your assigned clients.")
-    due_date = serializers.DateField(required=False, allow_null=True)
+    due_date = StrictDateField(required=False, allow_null=True)
     priority = serializers.ChoiceField(
         choices=ResourceAssignment.Priority.choices, required=False, default=ResourceAssignment.Priority.NORMAL
     )

@@ -6,7 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from clinical.models import SessionNote
-from practice.api.fields import StrictBooleanField, StrictCharField, StrictIntegerField
+from practice.api.fields import StrictBooleanField, StrictCharField, StrictDateField, StrictIntegerField
 
 TEXT_MAX = 20_000
 ITEM_MAX = 1000
@@ -92,7 +92,7 @@ class SessionNoteInputSerializer(serializers.Serializer):
     appointment_id = OptionalUUIDField(
         required=False, help_text='One of your appointments with this client, or none (`""` means none).'
     )
-    session_date = serializers.DateField(help_text="Local date of the session (YYYY-MM-DD).")
+    session_date = StrictDateField(help_text="Local date of the session (YYYY-MM-DD).")
     session_type = serializers.ChoiceField(
         choices=SessionNote.SessionType.choices, default=SessionNote.SessionType.REGULAR
     )

@@ -2,7 +2,7 @@
 
 from rest_framework import serializers
 
-from practice.api.fields import StrictBooleanField, StrictCharField, StrictIntegerField
+from practice.api.fields import StrictBooleanField, StrictCharField, StrictDateField, StrictIntegerField
 from practice.api.serializers import CamelCaseFieldsMixin
 
 from ..models import MedicalHistory, TherapyGoal
@@ -68,7 +68,7 @@ class TherapyGoalCreateSerializer(serializers.Serializer):
     goal = StrictCharField(max_length=500)
     status = serializers.ChoiceField(choices=TherapyGoal.Status.choices, default=TherapyGoal.Status.ACTIVE)
     progress = StrictIntegerField(min_value=0, max_value=100, default=0)
-    target_date = serializers.DateField(
+    target_date = StrictDateField(
         required=False, allow_null=True, help_text="Today or later, in the practice's time zone."
     )
 
@@ -77,7 +77,7 @@ class TherapyGoalUpdateSerializer(serializers.Serializer):
     goal = StrictCharField(max_length=500, required=False)
     status = serializers.ChoiceField(choices=TherapyGoal.Status.choices, required=False)
     progress = StrictIntegerField(min_value=0, max_value=100, required=False)
-    target_date = serializers.DateField(required=False, allow_null=True, help_text="Null clears it.")
+    target_date = StrictDateField(required=False, allow_null=True, help_text="Null clears it.")
 
     def validate(self, attrs):
         if not attrs:

@@ -8,7 +8,7 @@ page sends that are not listed here (a duplicated survey's counts) are ignored."
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from practice.api.fields import StrictBooleanField, StrictCharField, StrictIntegerField
+from practice.api.fields import StrictBooleanField, StrictCharField, StrictDateField, StrictIntegerField
 from practice.api.serializers import CamelCaseFieldsMixin
 
 from .. import scoring
@@ -307,7 +307,7 @@ class SurveyAssignInputSerializer(serializers.Serializer):
         max_length=MAX_CLIENTS_PER_ASSIGNMENT,
         help_text="Several of your clients at once.",
     )
-    due_date = serializers.DateField(
+    due_date = StrictDateField(
         required=False, allow_null=True, help_text="Today or later, in the practice's time zone."
     )
     is_recurring = StrictBooleanField(default=False)

@@ -4,16 +4,22 @@ from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
+from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
-# Far enough for any real calendar, near enough that converting to UTC never overflows.
-EARLIEST_DATE = date(1900, 1, 1)
-LATEST_DATE = date(2999, 12, 31)
+from .fields import DATE_PATTERN, StrictDateFormField
 
 
 def local_midnight(day: date, tzinfo) -> datetime:
     """The first instant of ``day`` in the given time zone."""
     return datetime.combine(day, time.min, tzinfo=tzinfo)
+
+
+@extend_schema_field({"type": "string", "format": "date", "pattern": DATE_PATTERN})
+class StrictDateFilter(django_filters.DateFilter):
+    """A date query parameter: ``YYYY-MM-DD`` only, between 1900 and 2999."""
+
+    field_class = StrictDateFormField
 
 
 class LocalDateRangeFilterSet(django_filters.FilterSet):
@@ -23,10 +29,10 @@ class LocalDateRangeFilterSet(django_filters.FilterSet):
     #: The datetime field the dates apply to; every subclass names its own.
     date_field: str
 
-    startDate = django_filters.DateFilter(
+    startDate = StrictDateFilter(
         method="filter_start_date", label="From this local date (YYYY-MM-DD, practice time zone), inclusive."
     )
-    endDate = django_filters.DateFilter(
+    endDate = StrictDateFilter(
         method="filter_end_date", label="Up to this local date (YYYY-MM-DD, practice time zone), inclusive."
     )
 
@@ -36,9 +42,6 @@ class LocalDateRangeFilterSet(django_filters.FilterSet):
     def filter_queryset(self, queryset):
         start = self.form.cleaned_data.get("startDate")
         end = self.form.cleaned_data.get("endDate")
-        for name, value in (("startDate", start), ("endDate", end)):
-            if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
-                raise ValidationError({name: [f"Must be between {EARLIEST_DATE} and {LATEST_DATE}."]})
         if start and end and start > end:
             raise ValidationError({"endDate": ["endDate must not be before startDate."]})
         return super().filter_queryset(queryset)

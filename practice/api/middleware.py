@@ -6,6 +6,22 @@ from practice.errors import ErrorCode
 
 from .exceptions import error_envelope
 from .renderers import render_error_json
+from .request import _current_request
+
+
+class CurrentRequestMiddleware:
+    """Makes the request being handled available to code that is not handed it (input
+    fields that read the signed-in user's practice time zone), for that request only."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _current_request.set(request)
+        try:
+            return self.get_response(request)
+        finally:
+            _current_request.reset(token)
 
 
 class RejectNullBytesMiddleware:
@@ -21,3 +37,4 @@ class RejectNullBytesMiddleware:
             body = error_envelope(400, ErrorCode.INVALID_REQUEST, "The request contains a NUL character.")
             return HttpResponse(render_error_json(body), status=400, content_type="application/json")
         return self.get_response(request)
+

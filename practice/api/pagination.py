@@ -1,18 +1,22 @@
 import math
+import re
 
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 
 from .envelope import Envelope
 
+_INTEGER = re.compile(r"^-?[0-9]+$")
+
 
 def _positive_int(raw: str | None, name: str, default: int, maximum: int | None = None) -> int:
     if raw is None or raw == "":
         return default
-    try:
-        value = int(raw)
-    except (TypeError, ValueError):
-        raise ValidationError({name: [f"A positive whole number is required, not {raw[:20]!r}."]}) from None
+    # ASCII digits only: int() would also take " 7", "+7", "7_0" and digits of any script.
+    if not _INTEGER.match(raw):
+        raise ValidationError({name: [f"A positive whole number is required, not {raw[:20]!r}."]})
+    # More digits than any page or limit (and than int() converts, 4300): above the maximum.
+    value = int(raw) if len(raw) <= 20 else (-1 if raw.startswith("-") else 10**20)
     if value < 1:
         raise ValidationError({name: ["Must be 1 or more."]})
     if maximum is not None and value > maximum:

@@ -1,4 +1,13 @@
+from contextvars import ContextVar
+
 from django.conf import settings
+
+_current_request: ContextVar = ContextVar("current_request", default=None)
+
+
+def current_request():
+    """The request being handled (set by ``CurrentRequestMiddleware``), or None."""
+    return _current_request.get()
 
 
 def client_ip(request) -> str | None:

@@ -1,7 +1,14 @@
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from practice.api.fields import PhoneNumberTextField, StrictBooleanField, StrictCharField
+from practice.api.fields import (
+    LocalDateTimeField,
+    PhoneNumberTextField,
+    StrictBooleanField,
+    StrictCharField,
+    StrictDateField,
+    StrictTimeField,
+)
 from practice.formats import phone_text, utc_iso
 from practice.models import Client, EmergencyContact
 from practice.serializers import TherapistRefSerializer
@@ -204,8 +211,8 @@ class AppointmentCreateInputSerializer(serializers.Serializer):
         required=False, help_text="The therapist (user id). Therapists may leave it out: they book for themselves."
     )
     client_id = serializers.UUIDField(help_text="A client assigned to the therapist.")
-    starts_at = serializers.DateTimeField()
-    ends_at = serializers.DateTimeField(help_text="After startsAt, at most 12 hours later.")
+    starts_at = LocalDateTimeField()
+    ends_at = LocalDateTimeField(help_text="After startsAt, at most 12 hours later.")
     appointment_type = serializers.ChoiceField(choices=Appointment.Type.choices, default=Appointment.Type.INDIVIDUAL)
     mode = serializers.ChoiceField(choices=Appointment.Mode.choices, default=Appointment.Mode.IN_PERSON)
     location = StrictCharField(max_length=200, allow_blank=True, default="")
@@ -215,11 +222,11 @@ class AppointmentCreateInputSerializer(serializers.Serializer):
 class AppointmentUpdateInputSerializer(serializers.Serializer):
     """What the appointment pages send: any of the fields, the others keep their value."""
 
-    starts_at = serializers.DateTimeField(required=False)
-    ends_at = serializers.DateTimeField(required=False, help_text="After startsAt, at most 12 hours later.")
-    appointment_date = serializers.DateField(required=False, help_text="Move to this local date.")
-    start_time = serializers.TimeField(required=False, help_text="Move to this local start time.")
-    end_time = serializers.TimeField(required=False, help_text="Move to this local end time.")
+    starts_at = LocalDateTimeField(required=False)
+    ends_at = LocalDateTimeField(required=False, help_text="After startsAt, at most 12 hours later.")
+    appointment_date = StrictDateField(required=False, help_text="Move to this local date.")
+    start_time = StrictTimeField(required=False, help_text="Move to this local start time.")
+    end_time = StrictTimeField(required=False, help_text="Move to this local end time.")
     appointment_type = serializers.ChoiceField(choices=Appointment.Type.choices, required=False)
     mode = serializers.ChoiceField(choices=Appointment.Mode.choices, required=False)
     location = StrictCharField(max_length=200, allow_blank=True, required=False)

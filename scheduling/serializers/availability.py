@@ -8,7 +8,7 @@ from datetime import time
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from practice.api.fields import StrictBooleanField, StrictCharField, StrictIntegerField
+from practice.api.fields import StrictBooleanField, StrictCharField, StrictDateField, StrictIntegerField
 from practice.api.serializers import CamelCaseFieldsMixin
 from scheduling.models import Weekday
 from scheduling.selectors.availability import Schedule
@@ -68,7 +68,7 @@ class AvailabilityExceptionSlotInputSerializer(serializers.Serializer):
 
 
 class AvailabilityExceptionInputSerializer(serializers.Serializer):
-    date = serializers.DateField(help_text="Local date (YYYY-MM-DD).")
+    date = StrictDateField(help_text="Local date (YYYY-MM-DD).")
     reason = StrictCharField(max_length=500)
     slots = AvailabilityExceptionSlotInputSerializer(
         many=True,
@@ -90,8 +90,8 @@ class AvailabilityInputSerializer(serializers.Serializer):
     auto_confirm_appointments = StrictBooleanField(default=True)
     block_emergency_slots = StrictBooleanField(default=False)
     vacation_mode = StrictBooleanField(default=False)
-    vacation_start = serializers.DateField(required=False, allow_null=True, default=None)
-    vacation_end = serializers.DateField(required=False, allow_null=True, default=None)
+    vacation_start = StrictDateField(required=False, allow_null=True, default=None)
+    vacation_end = StrictDateField(required=False, allow_null=True, default=None)
     vacation_message = StrictCharField(max_length=1000, allow_blank=True, default="")
     exceptions = AvailabilityExceptionInputSerializer(
         many=True, max_length=EXCEPTIONS_MAX, default=list, help_text="One per date."

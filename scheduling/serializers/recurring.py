@@ -2,15 +2,16 @@
 
 from rest_framework import serializers
 
+from practice.api.fields import StrictDateField, StrictTimeField
 from practice.api.serializers import CamelCaseFieldsMixin
 from scheduling.models import Appointment, RecurringSeries
 
 
 class RecurringSeriesInputSerializer(serializers.Serializer):
     pattern = serializers.ChoiceField(choices=RecurringSeries.Pattern.choices)
-    end_date = serializers.DateField(help_text="Last local date of the series (inclusive), YYYY-MM-DD.")
+    end_date = StrictDateField(help_text="Last local date of the series (inclusive), YYYY-MM-DD.")
     exceptions = serializers.ListField(
-        child=serializers.DateField(),
+        child=StrictDateField(),
         required=False,
         default=list,
         max_length=400,
@@ -23,7 +24,7 @@ class RecurringSeriesSerializer(CamelCaseFieldsMixin, serializers.ModelSerialize
     therapist_id = serializers.UUIDField(read_only=True)
     client_id = serializers.UUIDField(read_only=True)
     exceptions = serializers.ListField(child=serializers.DateField(), read_only=True)
-    local_start_time = serializers.TimeField(
+    local_start_time = StrictTimeField(
         read_only=True, format="%H:%M", help_text="Wall-clock start in the series' timezone."
     )
 

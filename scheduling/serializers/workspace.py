@@ -5,12 +5,12 @@ import re
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from practice.api.fields import StrictCharField
+from practice.api.fields import StrictCharField, StrictTimeField, parse_iso_date
 from scheduling.services.bookings import LOCATION_MODES, THERAPY_TYPES
 
 from .appointments import MAX_TEXT
 
-_DATE_PART = re.compile(r"^(\d{4}-\d{2}-\d{2})(T[0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?$")
+_DATE_PART = re.compile(r"^([0-9]{4}-[0-9]{2}-[0-9]{2})(T[0-9:.]+(Z|[+-][0-9]{2}:?[0-9]{2})?)?$")
 
 
 @extend_schema_field(
@@ -28,14 +28,17 @@ class BookingDateField(serializers.DateField):
         match = _DATE_PART.match(value) if isinstance(value, str) else None
         if match is None:
             self.fail("invalid", format="YYYY-MM-DD")
-        return super().to_internal_value(match.group(1))
+        try:
+            return parse_iso_date(match.group(1))
+        except ValueError as exc:
+            raise serializers.ValidationError(str(exc), code="invalid") from None
 
 
 class TherapistAppointmentCreateInputSerializer(serializers.Serializer):
     client_id = serializers.UUIDField(help_text="One of your assigned clients.")
     appointment_date = BookingDateField()
-    start_time = serializers.TimeField(help_text="Local wall-clock time, HH:MM or HH:MM:SS.")
-    end_time = serializers.TimeField(help_text="Local wall-clock time, after startTime.")
+    start_time = StrictTimeField(help_text="Local wall-clock time, HH:MM or HH:MM:SS.")
+    end_time = StrictTimeField(help_text="Local wall-clock time, after startTime.")
     therapy_type = serializers.ChoiceField(choices=sorted(THERAPY_TYPES), default="individual")
     location = serializers.ChoiceField(
         choices=sorted(LOCATION_MODES), default="in-person", help_text="How the session takes place."
