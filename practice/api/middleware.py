@@ -38,3 +38,22 @@ class RejectNullBytesMiddleware:
             return HttpResponse(render_error_json(body), status=400, content_type="application/json")
         return self.get_response(request)
 
+
+#: Under /api/, the responses that carry no practice data: the schema and its docs.
+PUBLIC_API_PATHS = ("/api/schema/", "/api/docs/", "/api/redoc/")
+
+
+class NoStoreMiddleware:
+    """Every API response may carry health data: no browser, proxy or shared cache keeps a
+    copy (``Cache-Control: no-store``), unless the view said otherwise (a profile photo is
+    ``private``). The schema and docs are public and left to the defaults."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        path = request.path
+        if path.startswith("/api/") and not path.startswith(PUBLIC_API_PATHS):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
