@@ -128,6 +128,15 @@ class AuditChainBreak:
     reason: str
 
 
+def audit_chain_head(*, practice: Practice) -> AuditEvent | None:
+    """The practice's newest audit entry (the head of its chain), if any."""
+    return AuditEvent.objects.filter(practice=practice).order_by("-sequence").first()
+
+
+def audit_chain_entry(*, practice: Practice, sequence: int) -> AuditEvent | None:
+    return AuditEvent.objects.filter(practice=practice, sequence=sequence).first()
+
+
 def audit_chain_verify(*, practice: Practice, chunk_size: int = 2000) -> tuple[int, AuditChainBreak | None]:
     """Walk the practice's chain in order; return the number of entries checked and the
     first broken link (an edited entry, a removed one, or a reordered one), if any."""

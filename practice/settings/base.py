@@ -381,5 +381,11 @@ LOGGING = {
     },
 }
 
+# The audit trail's head checkpoints (practice/audit_checkpoint.py): an append-only file each
+# verify_audit_trail run adds to (keep it off the database server, or ship the log), and the
+# key that signs them, never stored in the database (default: derived from SECRET_KEY).
+AUDIT_CHECKPOINT_PATH = os.environ.get("AUDIT_CHECKPOINT_PATH", str(BASE_DIR / "audit-checkpoints.jsonl"))
+AUDIT_CHECKPOINT_KEY = os.environ.get("AUDIT_CHECKPOINT_KEY", "")
+
 # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

@@ -30,3 +30,5 @@ LOGGING = {
 MEDIA_ROOT = tempfile.mkdtemp(prefix="practice-test-media-")
 atexit.register(shutil.rmtree, MEDIA_ROOT, ignore_errors=True)
 PUBLIC_BASE_URL = "http://testserver"
+# Tests that check audit checkpoints use their own file (the ``settings`` fixture).
+AUDIT_CHECKPOINT_PATH = ""

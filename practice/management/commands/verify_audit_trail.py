@@ -1,11 +1,28 @@
-from django.core.management.base import BaseCommand, CommandError
+import logging
+import uuid
 
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from practice.audit_checkpoint import (
+    Checkpoint,
+    CheckpointFileTampered,
+    append_checkpoints,
+    checkpoint_path,
+    latest_checkpoints,
+)
 from practice.models import Practice
-from practice.selectors import audit_chain_verify
+from practice.selectors import audit_chain_entry, audit_chain_head, audit_chain_verify
+
+logger = logging.getLogger("practice.audit")
 
 
 class Command(BaseCommand):
-    help = "Verify every practice's audit hash chain and report the first broken link."
+    help = (
+        "Verify every practice's audit hash chain and report the first broken link; check that "
+        "the chain still reaches the head recorded by the last run (AUDIT_CHECKPOINT_PATH), so "
+        "that removing the newest entries is seen; record the heads of intact chains."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("--practice", help="Only this practice (id).")
@@ -13,19 +30,51 @@ class Command(BaseCommand):
     def handle(self, *args, practice=None, **options):
         practices = Practice.objects.order_by("name")
         if practice:
-            practices = practices.filter(pk=practice)
+            try:
+                practice_id = uuid.UUID(practice)
+            except ValueError:
+                raise CommandError(f"--practice {practice!r} is not a practice id (a UUID).") from None
+            practices = practices.filter(pk=practice_id)
+            if not practices.exists():
+                raise CommandError(f"No practice with id {practice_id}.")
+        path = checkpoint_path()
+        try:
+            recorded = latest_checkpoints(path)
+        except CheckpointFileTampered as exc:
+            raise CommandError(f"The audit checkpoint file has been altered: {exc}.") from None
+
         broken = 0
+        heads: list[Checkpoint] = []
+        now = timezone.now().isoformat()
         for item in practices:
-            checked, chain_break = audit_chain_verify(practice=item)
-            if chain_break is None:
-                self.stdout.write(f"{item.name}: {checked} entries, chain intact.")
-            else:
+            problem = self._check(item, recorded.get(item.pk))
+            if problem:
                 broken += 1
-                self.stdout.write(
-                    self.style.ERROR(
-                        f"{item.name}: chain broken at entry #{chain_break.sequence}"
-                        f" (id {chain_break.entry_id}): {chain_break.reason}."
-                    )
-                )
+                self.stdout.write(self.style.ERROR(f"{item.name}: {problem}."))
+                logger.error("audit trail of practice %s: %s", item.pk, problem)
+                continue
+            head = audit_chain_head(practice=item)
+            if head is not None:
+                heads.append(Checkpoint(item.pk, head.sequence, head.hash, now))
+        for line in append_checkpoints(path, heads):
+            logger.info("audit checkpoint %s", line)
         if broken:
             raise CommandError(f"{broken} practice(s) have a broken audit trail.")
+
+    def _check(self, practice: Practice, checkpoint: Checkpoint | None) -> str | None:
+        checked, chain_break = audit_chain_verify(practice=practice)
+        if chain_break is not None:
+            return f"chain broken at entry #{chain_break.sequence} (id {chain_break.entry_id}): {chain_break.reason}"
+        if checkpoint is not None:
+            entry = audit_chain_entry(practice=practice, sequence=checkpoint.sequence)
+            if entry is None:
+                return (
+                    f"chain truncated: it ends at entry #{checked}, but entry #{checkpoint.sequence} "
+                    f"existed when checked at {checkpoint.recorded_at}"
+                )
+            if entry.hash != checkpoint.hash:
+                return (
+                    f"chain rewritten: entry #{checkpoint.sequence} is not the one recorded at {checkpoint.recorded_at}"
+                )
+        self.stdout.write(f"{practice.name}: {checked} entries, chain intact.")
+        return None
