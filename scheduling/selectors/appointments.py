@@ -7,6 +7,7 @@ from uuid import UUID
 from django.db.models import (
     BooleanField,
     Count,
+    DateTimeField,
     ExpressionWrapper,
     F,
     IntegerField,
@@ -63,28 +64,41 @@ def appointment_overlaps(
 def appointment_list(*, actor: User) -> QuerySet[Appointment]:
     """The actor's visible appointments with the client details the calendar shows:
     contact data and emergency contact (joined), the client's completed-session count and
-    last session time (correlated subqueries), the id of the appointment's own session if
-    one was started, and whether the actor sees the preparation notes (only the
-    appointment's own therapist does). One query per page, whatever its size.
+    last session time (correlated subqueries) with the actor (a colleague's sessions with a
+    shared client are theirs to see, not the actor's; staff, who read no sessions, get
+    null), the id of the appointment's own session if one was started, and whether the
+    actor sees the preparation notes (only the appointment's own therapist does). One query per page, whatever its size.
 
     Sessions are counted as the client's completed appointments: an appointment becomes
     completed only by ending its session (in progress only by starting one), so the two are
     the same set, and scheduling needs no clinical model to count them. The session id is
     the reverse side of clinical's one-to-one ``Session.appointment`` (``related_name``
     ``session``), joined by the ORM rather than imported."""
-    completed = (
-        Appointment.objects.filter(client_id=OuterRef("client_id"), status=Appointment.Status.COMPLETED)
-        .order_by()
-        .values("client_id")
-    )
+    if actor.is_practice_staff:
+        # Staff read no sessions, so no figures about them either.
+        session_figures = {
+            "client_total_sessions": Value(None, output_field=IntegerField()),
+            "client_last_session_at": Value(None, output_field=DateTimeField()),
+        }
+    else:
+        completed = (
+            Appointment.objects.filter(
+                client_id=OuterRef("client_id"), therapist_id=actor.pk, status=Appointment.Status.COMPLETED
+            )
+            .order_by()
+            .values("client_id")
+        )
+        session_figures = {
+            "client_total_sessions": Coalesce(
+                Subquery(completed.annotate(n=Count("id")).values("n"), output_field=IntegerField()), Value(0)
+            ),
+            "client_last_session_at": Subquery(completed.annotate(last=Max("starts_at")).values("last")),
+        }
     return (
         appointment_visible_queryset(actor=actor)
         .select_related("client", "client__emergency_contact", "therapist", "practice")
         .annotate(
-            client_total_sessions=Coalesce(
-                Subquery(completed.annotate(n=Count("id")).values("n"), output_field=IntegerField()), Value(0)
-            ),
-            client_last_session_at=Subquery(completed.annotate(last=Max("starts_at")).values("last")),
+            **session_figures,
             started_session_id=F("session__id"),
             preparation_visible=ExpressionWrapper(Q(therapist_id=actor.pk), output_field=BooleanField()),
         )

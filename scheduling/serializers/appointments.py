@@ -64,10 +64,17 @@ class AppointmentClientSerializer(serializers.Serializer):
     status = serializers.ChoiceField(source="client.status", choices=Client.Status.choices, read_only=True)
     profile_photo_url = serializers.CharField(source="client.profile_photo_url", read_only=True, allow_blank=True)
     total_sessions = serializers.IntegerField(
-        source="client_total_sessions", read_only=True, help_text="The client's completed sessions."
+        source="client_total_sessions",
+        read_only=True,
+        allow_null=True,
+        min_value=0,
+        help_text=(
+            "The client's completed sessions with you (a colleague's with the same client are not counted); "
+            "null for practice staff, who read no sessions."
+        ),
     )
     last_session_date = serializers.SerializerMethodField(
-        help_text="Local date of the client's latest completed session, or null."
+        help_text="Local date of the client's latest completed session with you, or null (always null for staff)."
     )
     emergency_contact = AppointmentEmergencyContactSerializer(
         source="client.emergency_contact", read_only=True, allow_null=True

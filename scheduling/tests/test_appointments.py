@@ -620,3 +620,28 @@ def test_malformed_bodies_are_400_and_change_nothing(api, appointment, method, p
     assert response.status_code == status
     assert response.json()["success"] is False
     assert list(Appointment.objects.values()) == before
+
+
+def test_session_figures_count_only_the_callers_own_sessions_with_a_shared_client(
+    api, therapist, other_therapist, other_therapist_api, staff_api, client_record
+):
+    # The client sees two therapists: 2 completed sessions with one, 3 with the other.
+    client_record.therapists.add(other_therapist)
+    for who, count, day in ((therapist, 2, 2), (other_therapist, 3, 20)):
+        for n in range(count):
+            SessionFactory(
+                appointment__therapist=who,
+                appointment__client=client_record,
+                appointment__starts_at=datetime(2026, 2, day + n, 9, 0, tzinfo=UTC),
+            )
+    AppointmentFactory(therapist=therapist, client=client_record)
+    AppointmentFactory(therapist=other_therapist, client=client_record)
+
+    def figures(caller_api):
+        items = caller_api.get("/api/appointments").json()["data"]
+        return {(item["client"]["total_sessions"], item["client"]["last_session_date"]) for item in items}
+
+    assert figures(api) == {(2, "2026-02-03")}
+    assert figures(other_therapist_api) == {(3, "2026-02-22")}
+    # Staff read no sessions: no figures about them either.
+    assert figures(staff_api) == {(None, None)}
