@@ -1,16 +1,20 @@
 import uuid
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.html import format_html
 
 from .admin_scoping import PracticeScopedAdmin, PracticeScopedAdminMixin, ReadOnlyAdminMixin
 from .api.request import client_ip
+from .errors import AccountLockedError
 from .models import AuditEvent, Client, EmergencyContact, Message, Practice, Therapist, User, UserNotification
 from .selectors import user_two_factor_enabled
 from .services import two_factor
+from .services.lockout import lockout_check, lockout_clear, lockout_record_failure
 
 
 @admin.register(Practice)
@@ -259,3 +263,29 @@ class MessageAdmin(ReadOnlyAdminMixin, PracticeScopedAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         return self.fields
+
+
+class LockoutAdminAuthenticationForm(AdminAuthenticationForm):
+    """The admin's sign-in counts against the same account lockout as the API's: failures
+    here and there add up, and a locked account is refused here too, even with the right
+    password."""
+
+    def clean(self):
+        email = (self.cleaned_data.get("username") or "").strip().lower()
+        if email:
+            try:
+                lockout_check(email)
+            except AccountLockedError as exc:
+                raise forms.ValidationError(exc.message, code="account_locked") from None
+        try:
+            cleaned = super().clean()
+        except forms.ValidationError as exc:
+            if email and exc.code == "invalid_login":
+                lockout_record_failure(email)
+            raise
+        if email:
+            lockout_clear(email)
+        return cleaned
+
+
+admin.site.login_form = LockoutAdminAuthenticationForm

@@ -143,3 +143,30 @@ def test_cors_allows_the_frontend_origin_with_credentials(anon_api, settings):
         "/api/auth/login", HTTP_ORIGIN="https://evil.example", HTTP_ACCESS_CONTROL_REQUEST_METHOD="POST"
     )
     assert "Access-Control-Allow-Origin" not in foreign
+
+
+def _admin_login(client, password):
+    return client.post("/admin/login/?next=/admin/", {"username": "guarded@test.example", "password": password})
+
+
+def test_the_admin_login_is_covered_by_the_same_lockout(client, anon_api, user):
+    user.is_staff = True
+    user.save()
+    # Eight wrong passwords in the admin, then the right one: refused, there and in the API.
+    for _ in range(8):
+        assert _admin_login(client, "wrong").status_code == 200
+    refused = _admin_login(client, PASSWORD)
+    assert refused.status_code == 200
+    assert "Too many failed sign-ins" in refused.content.decode()
+    assert "_auth_user_id" not in client.session
+    assert _login(anon_api).status_code == 429
+
+
+def test_failures_in_the_api_lock_the_admin_too(client, anon_api, user):
+    user.is_staff = True
+    user.save()
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        _login(anon_api, "wrong")
+    assert "Too many failed sign-ins" in _admin_login(client, PASSWORD).content.decode()
+    with time_machine.travel(timezone.now() + timedelta(seconds=settings.LOGIN_LOCKOUT_SECONDS + 1)):
+        assert _admin_login(client, PASSWORD).status_code == 302

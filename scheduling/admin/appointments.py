@@ -1,28 +1,65 @@
 from django import forms
 from django.contrib import admin
+from django.db import transaction
 
 from practice.admin_scoping import PracticeScopedAdmin
+from practice.errors import DomainError
 from scheduling.models import Appointment
-from scheduling.selectors.appointments import appointment_overlaps
+from scheduling.services.appointments import UPDATABLE_FIELDS, appointment_create, appointment_update
+
+#: The service's field names for the form's (``therapist_id`` is the ``therapist`` field).
+_FORM_FIELD = {"therapist_id": "therapist", "client_id": "client"}
 
 
 class AppointmentAdminForm(forms.ModelForm):
-    """The API's booking rules, for bookings made in the admin: one practice, and no
-    double booking (PostgreSQL's constraint would refuse it anyway, less politely)."""
+    """A booking made in the admin goes through the API's services, as the signed-in staff
+    member: ``appointment_create`` (a therapist of the practice, a client assigned to that
+    therapist, sensible times, no double booking) and ``appointment_update`` (what may
+    change, and to which status). A refusal is shown on the form; the service's write
+    happens in a savepoint of the admin's transaction, so a refused one writes nothing."""
+
+    #: Set by ``AppointmentAdmin.get_form``: the service runs as the signed-in user.
+    request = None
 
     def clean(self):
         data = super().clean()
-        practice, therapist, client = data.get("practice"), data.get("therapist"), data.get("client")
-        if practice and therapist and therapist.practice_id != practice.pk:
-            self.add_error("therapist", "The therapist works for another practice.")
-        if practice and client and client.practice_id != practice.pk:
-            self.add_error("client", "The client belongs to another practice.")
-        starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
-        if therapist and starts_at and ends_at and ends_at > starts_at and data.get("status") != "cancelled":
-            clash = appointment_overlaps(therapist.pk, starts_at, ends_at, exclude_id=self.instance.pk).first()
-            if clash is not None:
-                raise forms.ValidationError(f"The therapist already has an appointment then: {clash}.")
+        if self.errors:
+            return data
+        try:
+            with transaction.atomic():
+                self.instance = self._through_service(data)
+        except DomainError as exc:
+            self._show(exc)
         return data
+
+    def _through_service(self, data) -> Appointment:
+        actor = self.request.user
+        if self.instance._state.adding:
+            return appointment_create(
+                actor=actor,
+                therapist_id=data["therapist"].pk,
+                client_id=data["client"].pk,
+                starts_at=data["starts_at"],
+                ends_at=data["ends_at"],
+                appointment_type=data["appointment_type"],
+                mode=data["mode"],
+                location=data.get("location", ""),
+                notes=data.get("notes", ""),
+            )
+        changes = {
+            name: data[name] for name in UPDATABLE_FIELDS if name in data and data[name] != getattr(self.instance, name)
+        }
+        return appointment_update(actor=actor, appointment_id=self.instance.pk, changes=changes)
+
+    def _show(self, exc: DomainError) -> None:
+        shown = False
+        for error in exc.errors:
+            field = _FORM_FIELD.get(error.get("field") or "", error.get("field"))
+            if field in self.fields:
+                self.add_error(field, error["message"])
+                shown = True
+        if not shown:
+            self.add_error(None, exc.message)
 
 
 @admin.register(Appointment)
@@ -38,10 +75,37 @@ class AppointmentAdmin(PracticeScopedAdmin):
     ]
     list_select_related = ["client", "therapist", "practice"]
     search_fields = ["client__first_name", "client__last_name", "client__email"]
-    autocomplete_fields = ["practice", "therapist", "client", "cancelled_by"]
+    autocomplete_fields = ["therapist", "client"]
     date_hierarchy = "starts_at"
     ordering = ["-starts_at"]
     show_full_result_count = False
-    readonly_fields = ["id", "cancelled_at", "created_at", "updated_at"]
-    # Preparation notes belong to the therapist; staff working in the admin do not see them.
-    exclude = ["preparation_notes", "review_previous_session", "focus_areas", "prepared_at"]
+    #: What the services take: a new booking is scheduled in the signed-in user's practice;
+    #: a booking keeps its therapist and client. Cancelling, sessions and no-shows have their
+    #: own endpoints, which also say who is told.
+    add_fields = ["therapist", "client", "starts_at", "ends_at", "appointment_type", "mode", "location", "notes"]
+    change_fields = [*add_fields, "status"]
+    change_readonly_fields = [
+        "id",
+        "practice",
+        "therapist",
+        "client",
+        "cancellation_reason",
+        "cancelled_at",
+        "cancelled_by",
+        "created_at",
+        "updated_at",
+    ]
+
+    def get_fields(self, request, obj=None):
+        return self.add_fields if obj is None else [*self.change_readonly_fields, *self.change_fields[2:]]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [] if obj is None else self.change_readonly_fields
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        form.request = request
+        return form
+
+    def save_model(self, request, obj, form, change):
+        """Saved already, by the service the form called."""
