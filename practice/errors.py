@@ -30,6 +30,7 @@ class ErrorCode(enum.StrEnum):
     PAYLOAD_TOO_LARGE = "payload_too_large"
     SERVER_ERROR = "server_error"
     INVALID_REQUEST = "invalid_request"
+    SERVICE_UNAVAILABLE = "service_unavailable"
 
 
 class PracticeError(enum.StrEnum):
@@ -110,6 +111,12 @@ class PayloadTooLargeError(DomainError):
     status_code = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
     default_code = ErrorCode.PAYLOAD_TOO_LARGE
     default_message = "The request body is too large."
+
+
+class ServiceUnavailableError(DomainError):
+    status_code = HTTPStatus.SERVICE_UNAVAILABLE
+    default_code = ErrorCode.SERVICE_UNAVAILABLE
+    default_message = "The service is unavailable."
 
 
 class PhotoError(enum.StrEnum):

@@ -1,10 +1,13 @@
 """Reads of the core domain. Every selector takes the actor and returns only what the
 actor may see: a therapist their assigned clients, staff their whole practice."""
 
+import logging
 from dataclasses import dataclass
 from uuid import UUID
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db import DatabaseError, connection
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
@@ -12,8 +15,10 @@ from django.utils.http import urlencode
 
 from . import photos
 from .audit_chain import GENESIS_HASH, audit_entry_hash
-from .errors import NotFoundError, PermissionDeniedError, PhotoError
+from .errors import NotFoundError, PermissionDeniedError, PhotoError, ServiceUnavailableError
 from .models import AuditEvent, Client, EmergencyContact, Message, Practice, User, UserNotification
+
+logger = logging.getLogger("practice.health")
 
 
 def client_visible_queryset(*, actor: User) -> QuerySet[Client]:
@@ -300,3 +305,22 @@ def conversation_list(*, actor: User) -> QuerySet[User]:
         .filter(last_message_id__isnull=False)
         .order_by("-last_message_at", "id")
     )
+
+
+def system_health() -> dict[str, str]:
+    """The database and the cache answer; ``ServiceUnavailableError`` (503) naming the one
+    that does not."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+    except DatabaseError as exc:
+        logger.error("health check: the database does not answer (%s)", type(exc).__name__)
+        raise ServiceUnavailableError(
+            message="The database does not answer.", data={"database": "unavailable"}
+        ) from exc
+    try:
+        cache.get("health-check")
+    except Exception as exc:  # any cache backend's connection error
+        logger.error("health check: the cache does not answer (%s)", type(exc).__name__)
+        raise ServiceUnavailableError(message="The cache does not answer.", data={"cache": "unavailable"}) from exc
+    return {"status": "ok", "database": connection.vendor, "cache": "ok"}

@@ -1,6 +1,8 @@
 """The API conventions every endpoint shares (SPEC §4)."""
 
 import pytest
+from django.core.cache import cache
+from django.db import OperationalError, connection
 
 from practice.tests.factories import ClientFactory
 
@@ -135,3 +137,28 @@ def test_unexpected_errors_are_a_500_envelope_without_internals(api, monkeypatch
     body = response.json()
     assert body["code"] == "server_error"
     assert "hunter2" not in response.content.decode()
+
+
+def test_health_answers_503_in_the_envelope_when_the_database_does_not(anon_api, monkeypatch):
+    # The database unreachable: every new cursor fails, as with a server that is down (the
+    # request's transaction, opened before any view code, would fail the same way).
+    def unreachable(*args, **kwargs):
+        raise OperationalError("connection refused")
+
+    monkeypatch.setattr(connection, "cursor", unreachable)
+    response = anon_api.get("/api/health")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["success"] is False
+    assert body["code"] == "service_unavailable"
+    assert body["data"] == {"database": "unavailable"}
+
+
+def test_health_answers_503_when_the_cache_does_not(anon_api, monkeypatch):
+    def unreachable(*args, **kwargs):
+        raise ConnectionError("cache down")
+
+    monkeypatch.setattr(cache, "get", unreachable)
+    response = anon_api.get("/api/health")
+    assert response.status_code == 503
+    assert response.json()["data"] == {"cache": "unavailable"}

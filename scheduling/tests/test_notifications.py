@@ -10,6 +10,7 @@ import time_machine
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
+from django.core.management.base import CommandError
 from django.test import override_settings
 
 from practice.tests.factories import StaffFactory, UserFactory
@@ -54,9 +55,14 @@ def missed(therapist, client_record):
     return AppointmentFactory(therapist=therapist, client=client_record, starts_at=NOW - timedelta(hours=1))
 
 
-def send_pending() -> str:
+def send_pending(gives_up: bool = False) -> str:
     out = StringIO()
-    call_command("send_pending_notifications", stdout=out)
+    if gives_up:
+        # The command exits non-zero (CommandError) so that cron reports it.
+        with pytest.raises(CommandError, match=r"1 notification\(s\) given up"):
+            call_command("send_pending_notifications", stdout=out)
+    else:
+        call_command("send_pending_notifications", stdout=out)
     return out.getvalue()
 
 
@@ -134,7 +140,7 @@ def test_retries_back_off_exponentially_and_stop_at_the_limit(practice, client_r
     [notification] = queued(practice, client_record)
     waits = []
     for attempt in range(1, MAX_ATTEMPTS + 1):
-        output = send_pending()
+        output = send_pending(gives_up=attempt == MAX_ATTEMPTS)
         assert "Sent 0, failed 1" in output
         notification.refresh_from_db()
         assert (notification.status, notification.attempts) == ("failed", attempt)

@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from scheduling.services.notifications import MAX_ATTEMPTS, notifications_send_due
 
@@ -6,7 +6,8 @@ from scheduling.services.notifications import MAX_ATTEMPTS, notifications_send_d
 class Command(BaseCommand):
     help = (
         "Send the notification outbox: pending notifications and failed ones whose retry is due "
-        f"(exponential backoff, at most {MAX_ATTEMPTS} attempts). Safe to run several at once."
+        f"(exponential backoff, at most {MAX_ATTEMPTS} attempts). Safe to run several at once. Exits "
+        "non-zero when a notification was given up (its retries used up), so that cron reports it."
     )
 
     def add_arguments(self, parser):
@@ -26,3 +27,5 @@ class Command(BaseCommand):
             self.stdout.write(f"  failed {notification.pk} (attempt {notification.attempts}, {error}); {retry}")
         summary = f"Sent {len(report.sent)}, failed {len(report.failed)} ({len(report.given_up)} given up)."
         self.stdout.write(self.style.SUCCESS(summary) if not report.failed else self.style.WARNING(summary))
+        if report.given_up:
+            raise CommandError(f"{len(report.given_up)} notification(s) given up after {MAX_ATTEMPTS} attempts.")
