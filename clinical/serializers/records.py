@@ -74,6 +74,9 @@ class TherapyGoalCreateSerializer(serializers.Serializer):
 
 
 class TherapyGoalUpdateSerializer(serializers.Serializer):
+    #: The schema states it (practice.api.schema): at least one of the fields.
+    min_properties = 1
+
     goal = StrictCharField(max_length=500, required=False)
     status = serializers.ChoiceField(choices=TherapyGoal.Status.choices, required=False)
     progress = StrictIntegerField(min_value=0, max_value=100, required=False)

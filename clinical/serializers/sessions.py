@@ -199,6 +199,9 @@ class SessionStartInputSerializer(serializers.Serializer):
 
 
 class SessionProgressInputSerializer(serializers.Serializer):
+    #: The schema states it (practice.api.schema): at least one of the fields.
+    min_properties = 1
+
     progress_notes = StrictCharField(max_length=20_000, allow_blank=True, required=False)
     goals_discussed = StrictCharField(max_length=5_000, allow_blank=True, required=False)
     client_mood_current = StrictIntegerField(

@@ -2,6 +2,7 @@
 envelope, lists in the paginated envelope, and the error envelope for every error status
 an operation can answer."""
 
+from django.core.exceptions import FieldDoesNotExist
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.plumbing import ResolvedComponent
@@ -41,6 +42,28 @@ class PracticeJWTScheme(SimpleJWTScheme):
     target_class = "practice.api.authentication.JWTAuthentication"
 
 
+_FORMATS = {"email", "uri"}
+
+
+def _blank_or(schema: dict) -> dict:
+    keep = {key: schema.pop(key) for key in ("readOnly", "description", "nullable") if key in schema}
+    return {"oneOf": [schema, {"type": "string", "maxLength": 0}], **keep}
+
+
+def _may_be_blank(field) -> bool:
+    """Whether a response field may hold "": it says so, or (read-only fields of a model
+    serializer do not) its model field is ``blank=True``."""
+    if getattr(field, "allow_blank", False):
+        return True
+    model = getattr(getattr(getattr(field, "parent", None), "Meta", None), "model", None)
+    if model is None or not isinstance(field.source, str) or "." in field.source:
+        return False
+    try:
+        return bool(model._meta.get_field(field.source).blank)
+    except FieldDoesNotExist:  # a property or an annotation
+        return False
+
+
 def _is_free_text(schema: dict) -> bool:
     return schema.get("type") == "string" and not {"format", "enum", "pattern"} & schema.keys()
 
@@ -61,8 +84,36 @@ class EnvelopeAutoSchema(AutoSchema):
                     parameter["schema"]["pattern"] = NO_NUL_PATTERN
         return parameters
 
+    def _get_request_body(self, direction="request"):
+        """A body that must name a field must be sent at all."""
+        request_body = super()._get_request_body(direction)
+        if request_body and getattr(self.get_request_serializer(), "min_properties", 0):
+            request_body["required"] = True
+        return request_body
+
+    def _map_basic_serializer(self, serializer, direction):
+        """A body that must name at least one field (``min_properties`` on the serializer,
+        for partial updates) says so: ``minProperties`` and one of the fields required."""
+        schema = super()._map_basic_serializer(serializer, direction)
+        if direction == "request" and getattr(serializer, "min_properties", 0):
+            schema["minProperties"] = serializer.min_properties
+            writable = [name for name, field in serializer.fields.items() if not field.read_only]
+            schema["anyOf"] = [{"required": [name]} for name in writable]
+        return schema
+
     def _map_serializer_field(self, field, direction, bypass_extensions=False):
         schema = super()._map_serializer_field(field, direction, bypass_extensions)
+        if (
+            direction == "request"
+            and isinstance(field, serializers.DecimalField)
+            and field.decimal_places
+            and schema.get("type") == "number"
+        ):
+            # Money: at most two decimals (DecimalField refuses more).
+            schema["multipleOf"] = float(f"1e-{field.decimal_places}")
+        if direction == "response" and schema.get("format") in _FORMATS and _may_be_blank(field):
+            # An optional email or link is written as "" when absent, which is no email.
+            schema = _blank_or(schema)
         if direction == "request" and isinstance(field, serializers.CharField) and _is_free_text(schema or {}):
             # DRF trims before it checks for blank, so "may not be blank" means "holds more
             # than whitespace".
