@@ -1,7 +1,7 @@
 import django_filters
 from django.utils import timezone
 
-from practice.api.filters import EARLIEST_DATE, LATEST_DATE, LocalDateRangeFilterSet, local_midnight
+from practice.api.filters import LocalDateRangeFilterSet, StrictDateFilter, local_midnight
 from scheduling.models import Appointment
 
 
@@ -12,9 +12,7 @@ class AppointmentFilter(LocalDateRangeFilterSet):
 
     date_field = "starts_at"
 
-    date = django_filters.DateFilter(
-        method="filter_date", label="Only this local date (YYYY-MM-DD, practice time zone)."
-    )
+    date = StrictDateFilter(method="filter_date", label="Only this local date (YYYY-MM-DD, practice time zone).")
     status = django_filters.ChoiceFilter(choices=Appointment.Status.choices)
     therapistId = django_filters.UUIDFilter(field_name="therapist_id", label="The therapist (user id).")
     clientId = django_filters.UUIDFilter(field_name="client_id", label="The client.")
@@ -24,8 +22,6 @@ class AppointmentFilter(LocalDateRangeFilterSet):
         fields: list[str] = []
 
     def filter_date(self, queryset, name, value):
-        if not EARLIEST_DATE <= value <= LATEST_DATE:
-            return queryset.none()
         return self.filter_end_date(self.filter_start_date(queryset, name, value), name, value)
 
     def filter_queryset(self, queryset):

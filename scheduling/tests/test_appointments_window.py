@@ -65,5 +65,7 @@ def test_an_empty_date_means_not_given(api, history):
     assert len(_ids(api.get("/api/appointments?date=&_t=1700000000000"))) == 3
 
 
-def test_a_date_outside_the_calendar_is_empty(api, history):
-    assert _ids(api.get("/api/appointments?date=0001-01-01")) == []
+def test_a_date_outside_1900_2999_is_a_400_like_every_date(api, history):
+    response = api.get("/api/appointments?date=0001-01-01")
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["field"] == "date"
