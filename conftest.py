@@ -3,13 +3,23 @@ authenticated as each of them, the way the frontend calls the API (JWT bearer)."
 
 import pyotp
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.utils import translation
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
 from practice.demo.core import demo_two_factor_secret
 from practice.tests.factories import ClientFactory, PracticeFactory, StaffFactory, TherapistFactory
+
+
+@pytest.fixture(autouse=True)
+def _reset_language():
+    # A request activates its user's language in the test's thread; the next test starts over.
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)

@@ -9,6 +9,8 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from django.utils.translation import gettext_lazy
+
 
 class Instrument(enum.StrEnum):
     PHQ9 = "phq9"
@@ -52,9 +54,9 @@ ANSWER_MAX = 3
 #: The answer scale both instruments share, value by value.
 ANSWER_LABELS = ("Not at all", "Several days", "More than half the days", "Nearly every day")
 
-MINIMAL = Band(0, 4, "minimal", "minimal")
-MILD = Band(5, 9, "mild", "mild")
-MODERATE = Band(10, 14, "moderate", "moderate")
+MINIMAL = Band(0, 4, "minimal", gettext_lazy("minimal"))
+MILD = Band(5, 9, "mild", gettext_lazy("mild"))
+MODERATE = Band(10, 14, "moderate", gettext_lazy("moderate"))
 
 PHQ9 = InstrumentDefinition(
     code=Instrument.PHQ9,
@@ -78,8 +80,8 @@ PHQ9 = InstrumentDefinition(
         MINIMAL,
         MILD,
         MODERATE,
-        Band(15, 19, "moderately_severe", "moderately severe"),
-        Band(20, 27, "severe", "severe"),
+        Band(15, 19, "moderately_severe", gettext_lazy("moderately severe")),
+        Band(20, 27, "severe", gettext_lazy("severe")),
     ),
     follow_up_items=(9,),
 )
@@ -99,7 +101,7 @@ GAD7 = InstrumentDefinition(
         "Becoming easily annoyed or irritable",
         "Feeling afraid, as if something awful might happen",
     ),
-    bands=(MINIMAL, MILD, MODERATE, Band(15, 21, "severe", "severe")),
+    bands=(MINIMAL, MILD, MODERATE, Band(15, 21, "severe", gettext_lazy("severe"))),
 )
 
 INSTRUMENTS: dict[str, InstrumentDefinition] = {PHQ9.code: PHQ9, GAD7.code: GAD7}

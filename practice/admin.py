@@ -7,6 +7,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.html import format_html
+from django.utils.translation import gettext
 
 from .admin_scoping import PracticeScopedAdmin, PracticeScopedAdminMixin, ReadOnlyAdminMixin
 from .api.request import client_ip
@@ -75,9 +76,9 @@ class UserAdmin(PracticeScopedAdminMixin, DjangoUserAdmin):
         ]
         self.message_user(
             request,
-            f"Two-factor authentication reset for {len(reset)} user(s)."
+            gettext("Two-factor authentication reset for %(len)s user(s).") % {"len": len(reset)}
             if reset
-            else "None of the selected users had two-factor authentication.",
+            else gettext("None of the selected users had two-factor authentication."),
             messages.SUCCESS if reset else messages.WARNING,
         )
 

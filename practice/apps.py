@@ -1,9 +1,10 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class PracticeConfig(AppConfig):
     name = "practice"
-    verbose_name = "Practice"
+    verbose_name = _("Practice")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:

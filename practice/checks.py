@@ -28,3 +28,17 @@ def check_refresh_cookie(app_configs, **kwargs):
             )
         )
     return errors
+
+
+@register()
+def check_audit_retention(app_configs, **kwargs):
+    """Audit entries are kept at least five years (NEN 7513)."""
+    if settings.AUDIT_RETENTION_DAYS < settings.AUDIT_RETENTION_MIN_DAYS:
+        return [
+            Error(
+                f"AUDIT_RETENTION_DAYS is {settings.AUDIT_RETENTION_DAYS}; audit entries are kept at least "
+                f"{settings.AUDIT_RETENTION_MIN_DAYS} days (five years).",
+                id="practice.E003",
+            )
+        ]
+    return []

@@ -11,6 +11,8 @@ import enum
 from http import HTTPStatus
 from typing import Any
 
+from django.utils.translation import gettext_lazy
+
 
 class ErrorCode(enum.StrEnum):
     """Codes every app may raise, and those the HTTP layer answers with by itself."""
@@ -55,7 +57,7 @@ class DomainError(Exception):
 
     status_code: int = HTTPStatus.BAD_REQUEST
     default_code: str = ErrorCode.BAD_REQUEST
-    default_message = "The request could not be processed."
+    default_message = gettext_lazy("The request could not be processed.")
 
     def __init__(
         self,
@@ -67,7 +69,8 @@ class DomainError(Exception):
         headers: dict[str, str] | None = None,
     ) -> None:
         self.code = str(code or self.default_code)
-        self.message = message or self.default_message
+        # Rendered now, in the language of the request that raised it.
+        self.message = str(message or self.default_message)
         self.data = data
         self.errors = errors or []
         self.headers = headers or {}
@@ -76,7 +79,7 @@ class DomainError(Exception):
 
 class ValidationFailed(DomainError):
     default_code = ErrorCode.VALIDATION_ERROR
-    default_message = "The request contains invalid data."
+    default_message = gettext_lazy("The request contains invalid data.")
 
     @classmethod
     def for_field(cls, field: str, message: str, code: str | None = None) -> "ValidationFailed":
@@ -86,37 +89,37 @@ class ValidationFailed(DomainError):
 class NotFoundError(DomainError):
     status_code = HTTPStatus.NOT_FOUND
     default_code = ErrorCode.NOT_FOUND
-    default_message = "Not found."
+    default_message = gettext_lazy("Not found.")
 
 
 class PermissionDeniedError(DomainError):
     status_code = HTTPStatus.FORBIDDEN
     default_code = ErrorCode.PERMISSION_DENIED
-    default_message = "You do not have permission to perform this action."
+    default_message = gettext_lazy("You do not have permission to perform this action.")
 
 
 class ConflictError(DomainError):
     status_code = HTTPStatus.CONFLICT
     default_code = ErrorCode.CONFLICT
-    default_message = "The request conflicts with the current state of the resource."
+    default_message = gettext_lazy("The request conflicts with the current state of the resource.")
 
 
 class AuthenticationError(DomainError):
     status_code = HTTPStatus.UNAUTHORIZED
     default_code = ErrorCode.AUTHENTICATION_FAILED
-    default_message = "Authentication failed."
+    default_message = gettext_lazy("Authentication failed.")
 
 
 class PayloadTooLargeError(DomainError):
     status_code = HTTPStatus.REQUEST_ENTITY_TOO_LARGE
     default_code = ErrorCode.PAYLOAD_TOO_LARGE
-    default_message = "The request body is too large."
+    default_message = gettext_lazy("The request body is too large.")
 
 
 class ServiceUnavailableError(DomainError):
     status_code = HTTPStatus.SERVICE_UNAVAILABLE
     default_code = ErrorCode.SERVICE_UNAVAILABLE
-    default_message = "The service is unavailable."
+    default_message = gettext_lazy("The service is unavailable.")
 
 
 class PhotoError(enum.StrEnum):
@@ -133,4 +136,4 @@ class PhotoError(enum.StrEnum):
 class AccountLockedError(DomainError):
     status_code = HTTPStatus.TOO_MANY_REQUESTS
     default_code = PracticeError.ACCOUNT_LOCKED
-    default_message = "Too many failed sign-ins; try again later."
+    default_message = gettext_lazy("Too many failed sign-ins; try again later.")

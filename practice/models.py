@@ -11,6 +11,7 @@ from django.db import models
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from phonenumber_field.modelfields import PhoneNumberField
 
 
@@ -30,9 +31,32 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
+class Language(models.TextChoices):
+    """The languages the API, emails and admin speak."""
+
+    DUTCH = "nl", "Nederlands"
+    ENGLISH = "en", "English"
+
+
 class Practice(TimeStampedModel):
-    name = models.CharField(max_length=200)
-    timezone = models.CharField(max_length=64, default="UTC", validators=[validate_timezone])
+    name = models.CharField(_("name"), max_length=200)
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_timezone],
+        help_text=_("IANA name, e.g. Europe/Amsterdam: the admin and every local date and time use it."),
+    )
+    default_language = models.CharField(
+        _("default language"),
+        max_length=2,
+        choices=Language.choices,
+        default=Language.DUTCH,
+        help_text=_(
+            "For users without a preferred language whose browser does not say, and for clients' emails "
+            "when the client's language is not known."
+        ),
+    )
     currency = models.CharField(max_length=3, default="EUR", help_text="ISO 4217 code.")
     country = models.CharField(
         max_length=2, default="NL", help_text="ISO 3166 code; the default region for phone numbers."
@@ -43,6 +67,8 @@ class Practice(TimeStampedModel):
     )
 
     class Meta:
+        verbose_name = _("practice")
+        verbose_name_plural = _("practices")
         ordering = ["name"]
 
     def __str__(self) -> str:
@@ -86,12 +112,10 @@ class User(AbstractBaseUser, PermissionsMixin):
     ``is_staff`` is Django's flag for admin access; ``role`` is the practice role."""
 
     class Role(models.TextChoices):
-        THERAPIST = "therapist", "Therapist"
-        STAFF = "staff", "Staff"
+        THERAPIST = "therapist", _("therapist")
+        STAFF = "staff", _("staff")
 
-    class Language(models.TextChoices):
-        DUTCH = "nl", "Nederlands"
-        ENGLISH = "en", "English"
+    Language = Language
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     email = models.EmailField(unique=True)
@@ -100,7 +124,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     role = models.CharField(max_length=16, choices=Role.choices, default=Role.THERAPIST)
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="users", null=True, blank=True)
     phone = PhoneNumberField(blank=True, help_text="E.164.")
-    preferred_language = models.CharField(max_length=2, choices=Language.choices, default=Language.DUTCH)
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=2,
+        choices=Language.choices,
+        blank=True,
+        help_text=_("Empty: the browser's language, else the practice's default language."),
+    )
     profile_photo = models.ImageField(
         upload_to=PROFILE_PHOTO_DIRECTORY,
         blank=True,
@@ -120,6 +150,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     REQUIRED_FIELDS: list[str] = []
 
     class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
         ordering = ["last_name", "first_name", "email"]
         indexes = [models.Index(fields=["practice", "role"])]
 
@@ -129,6 +161,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}".strip()
+
+    @property
+    def display_language(self) -> str:
+        """The user's own language, else the practice's default (``practice.i18n``)."""
+        if self.preferred_language:
+            return self.preferred_language
+        return self.practice.default_language if self.practice_id else Language.ENGLISH
 
     @property
     def is_therapist(self) -> bool:
@@ -162,6 +201,10 @@ class Therapist(TimeStampedModel):
     address_city = models.CharField(max_length=100, blank=True)
     address_country = models.CharField(max_length=100, blank=True)
 
+    class Meta:
+        verbose_name = _("therapist profile")
+        verbose_name_plural = _("therapist profiles")
+
     def __str__(self) -> str:
         return str(self.user)
 
@@ -189,6 +232,13 @@ class Client(TimeStampedModel):
     profile_photo_url = models.URLField(max_length=500, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.ACTIVE)
     urgency_level = models.CharField(max_length=16, choices=Urgency.choices, default=Urgency.NORMAL)
+    preferred_language = models.CharField(
+        _("preferred language"),
+        max_length=2,
+        choices=Language.choices,
+        blank=True,
+        help_text=_("The language of the client's emails; empty: the practice's default language."),
+    )
     help_requests = models.JSONField(
         default=list,
         blank=True,
@@ -203,6 +253,8 @@ class Client(TimeStampedModel):
     )
 
     class Meta:
+        verbose_name = _("client")
+        verbose_name_plural = _("clients")
         ordering = ["last_name", "first_name"]
         indexes = [
             models.Index(fields=["practice", "status"]),
@@ -225,6 +277,10 @@ class EmergencyContact(TimeStampedModel):
     alternate_phone = PhoneNumberField(blank=True)
     email = models.EmailField(blank=True)
 
+    class Meta:
+        verbose_name = _("emergency contact")
+        verbose_name_plural = _("emergency contacts")
+
     def __str__(self) -> str:
         return f"{self.name} ({self.relationship})" if self.relationship else self.name
 
@@ -245,28 +301,57 @@ class AuditEvent(models.Model):
     (``manage.py verify_audit_trail``). Field *names* that changed are kept, never values."""
 
     class Action(models.TextChoices):
-        VIEW = "view", "View"
-        CREATE = "create", "Create"
-        UPDATE = "update", "Update"
-        DELETE = "delete", "Delete"
+        VIEW = "view", _("view")
+        CREATE = "create", _("create")
+        UPDATE = "update", _("update")
+        DELETE = "delete", _("delete")
+
+    class RecordType(models.TextChoices):
+        """The parts of a client's record (and the other records) an entry may be about,
+        each with the label the access log and the admin show."""
+
+        ACCESS_LOG = "access_log", _("access log")
+        APPOINTMENT_PREPARATION = "appointment_preparation", _("appointment preparation")
+        AUDIT_TRAIL = "audit_trail", _("audit trail")
+        CHALLENGE_ASSIGNMENT = "challenge_assignment", _("assigned challenge")
+        EMERGENCY_CONTACT = "emergency_contact", _("emergency contact")
+        INVOICE = "invoice", _("invoice")
+        MEDICAL_HISTORY = "medical_history", _("medical history")
+        MESSAGE = "message", _("message")
+        NO_SHOW_RECORD = "no_show_record", _("no-show")
+        RESOURCE_ASSIGNMENT = "resource_assignment", _("assigned resource")
+        SESSION = "session", _("session")
+        SESSION_NOTE = "session_note", _("session note")
+        SESSION_SUMMARY = "session_summary", _("session summary")
+        SURVEY_ASSIGNMENT = "survey_assignment", _("assigned questionnaire")
+        SURVEY_RESPONSE = "survey_response", _("questionnaire answers")
+        THERAPY_GOAL = "therapy_goal", _("therapy goal")
+        THERAPY_GOAL_LIST = "therapy_goal_list", _("therapy goals")
+        TWO_FACTOR = "two_factor", _("two-factor authentication")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="audit_events")
-    sequence = models.PositiveBigIntegerField(help_text="Position in the practice's chain.")
-    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="audit_events", null=True, blank=True)
-    action = models.CharField(max_length=16, choices=Action.choices)
-    record_type = models.CharField(max_length=64)
-    record_id = models.CharField(max_length=64)
-    client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="audit_events", null=True, blank=True)
-    ip_address = models.GenericIPAddressField(null=True, blank=True)
-    changed_fields = models.JSONField(default=list, blank=True)
-    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sequence = models.PositiveBigIntegerField(_("sequence"), help_text=_("Position in the practice's chain."))
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="audit_events", null=True, blank=True, verbose_name=_("by")
+    )
+    action = models.CharField(_("action"), max_length=16, choices=Action.choices)
+    record_type = models.CharField(_("record part"), max_length=64, choices=RecordType.choices)
+    record_id = models.CharField(_("record id"), max_length=64)
+    client = models.ForeignKey(
+        Client, on_delete=models.PROTECT, related_name="audit_events", null=True, blank=True, verbose_name=_("client")
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    changed_fields = models.JSONField(_("changed fields"), default=list, blank=True)
+    created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit trail")
         ordering = ["practice", "-sequence"]
         constraints = [models.UniqueConstraint(fields=["practice", "sequence"], name="audit_practice_sequence_uniq")]
         indexes = [
@@ -276,6 +361,44 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.sequence} {self.action} {self.record_type} {self.record_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Audit entries are never edited.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Audit entries are never deleted.")
+
+
+class AuditChainAnchor(models.Model):
+    """Where a practice's audit chain starts after entries past the retention period
+    (``AUDIT_RETENTION_DAYS``) were removed by ``manage.py prune_audit_trail``.
+
+    The first remaining entry links to ``through_hash``, the hash of the last removed one
+    (entry ``through_sequence``). The removal is itself an entry of the chain (record type
+    ``audit_trail``, action ``delete``, record id ``through_sequence``), written before the
+    removal, so an anchor nobody wrote into the chain does not verify."""
+
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="audit_anchors")
+    through_sequence = models.PositiveBigIntegerField(help_text=_("The last removed entry."))
+    through_hash = models.CharField(max_length=64, help_text=_("The hash of the last removed entry."))
+    removed_count = models.PositiveBigIntegerField()
+    removed_before = models.DateTimeField(help_text=_("Entries older than this were removed."))
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    objects = AuditEventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit chain anchor")
+        verbose_name_plural = _("audit chain anchors")
+        ordering = ["practice", "-through_sequence"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "through_sequence"], name="audit_anchor_practice_seq_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.practice}: from #{self.through_sequence + 1}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -299,6 +422,10 @@ class RevokedTokenFamily(models.Model):
     reason = models.CharField(max_length=100)
     revoked_at = models.DateTimeField(default=timezone.now)
 
+    class Meta:
+        verbose_name = _("revoked token family")
+        verbose_name_plural = _("revoked token families")
+
     def __str__(self) -> str:
         return f"{self.family} ({self.reason})"
 
@@ -320,7 +447,8 @@ class TwoFactorDevice(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
-        verbose_name = "two-factor device"
+        verbose_name = _("two-factor device")
+        verbose_name_plural = _("two-factor devices")
 
     def __str__(self) -> str:
         return f"{self.user} ({'enabled' if self.enabled else 'pending'})"
@@ -347,6 +475,10 @@ class TwoFactorRecoveryCode(models.Model):
     digest = models.CharField(max_length=64)
     used_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        verbose_name = _("two-factor recovery code")
+        verbose_name_plural = _("two-factor recovery codes")
+
     def __str__(self) -> str:
         return f"recovery code of {self.device.user} ({'used' if self.used_at else 'unused'})"
 
@@ -362,6 +494,10 @@ class TwoFactorChallenge(models.Model):
     expires_at = models.DateTimeField()
     used_at = models.DateTimeField(null=True, blank=True)
 
+    class Meta:
+        verbose_name = _("two-factor sign-in")
+        verbose_name_plural = _("two-factor sign-ins")
+
     def __str__(self) -> str:
         return f"sign-in challenge of {self.user}"
 
@@ -376,6 +512,10 @@ class RefreshTokenRotation(models.Model):
     successor = models.ForeignKey("token_blacklist.OutstandingToken", on_delete=models.CASCADE, related_name="+")
     access_token = models.TextField()
     rotated_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("refresh token rotation")
+        verbose_name_plural = _("refresh token rotations")
 
     def __str__(self) -> str:
         return f"{self.previous_jti} -> {self.successor_id}"
@@ -419,6 +559,8 @@ class UserNotification(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
+        verbose_name = _("in-app notification")
+        verbose_name_plural = _("in-app notifications")
         ordering = ["-created_at", "id"]
         indexes = [models.Index(fields=["recipient", "is_read", "created_at"], name="usernotif_recipient_idx")]
         constraints = [
@@ -464,6 +606,8 @@ class Message(TimeStampedModel):
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("message")
+        verbose_name_plural = _("messages")
         ordering = ["-created_at", "id"]
         indexes = [
             models.Index(fields=["recipient", "read_at", "created_at"], name="message_recipient_idx"),

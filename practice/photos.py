@@ -23,6 +23,7 @@ from uuid import UUID
 from django.conf import settings
 from django.core import signing
 from django.utils.crypto import constant_time_compare
+from django.utils.translation import gettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from .errors import ErrorCode, PayloadTooLargeError, PhotoError, ValidationFailed
@@ -61,18 +62,19 @@ class ProcessedPhoto:
 
 def _unsupported() -> ValidationFailed:
     return ValidationFailed.for_field(
-        FIELD, "The photo must be a JPEG, PNG or WebP image.", code=PhotoError.UNSUPPORTED_TYPE
+        FIELD, gettext("The photo must be a JPEG, PNG or WebP image."), code=PhotoError.UNSUPPORTED_TYPE
     )
 
 
 def _unreadable() -> ValidationFailed:
-    return ValidationFailed.for_field(FIELD, "The image could not be read.", code=PhotoError.UNREADABLE)
+    return ValidationFailed.for_field(FIELD, gettext("The image could not be read."), code=PhotoError.UNREADABLE)
 
 
 def _too_many_pixels(max_pixels: int) -> ValidationFailed:
     return ValidationFailed.for_field(
         FIELD,
-        f"The image may have at most {max_pixels:,} pixels (width x height).",
+        gettext("The image may have at most %(max_pixels)s pixels (width x height).")
+        % {"max_pixels": format(max_pixels, ",")},
         code=PhotoError.TOO_MANY_PIXELS,
     )
 
@@ -95,9 +97,9 @@ def profile_photo_process(
     max_pixels = settings.PROFILE_PHOTO_MAX_PIXELS if max_pixels is None else max_pixels
     max_dimension = settings.PROFILE_PHOTO_MAX_DIMENSION if max_dimension is None else max_dimension
     if size <= 0:
-        raise ValidationFailed.for_field(FIELD, "The photo is empty.", code=PhotoError.EMPTY)
+        raise ValidationFailed.for_field(FIELD, gettext("The photo is empty."), code=PhotoError.EMPTY)
     if size > max_bytes:
-        message = f"The photo may be at most {max_bytes // (1024 * 1024)} MB."
+        message = gettext("The photo may be at most %(value)s MB.") % {"value": max_bytes // (1024 * 1024)}
         raise PayloadTooLargeError(ErrorCode.PAYLOAD_TOO_LARGE, message, errors=[{"field": FIELD, "message": message}])
     upload.seek(0)
     with warnings.catch_warnings():

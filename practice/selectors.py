@@ -12,11 +12,12 @@ from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, QuerySe
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 
 from . import photos
 from .audit_chain import GENESIS_HASH, audit_entry_hash
 from .errors import NotFoundError, PermissionDeniedError, PhotoError, ServiceUnavailableError
-from .models import AuditEvent, Client, EmergencyContact, Message, Practice, User, UserNotification
+from .models import AuditChainAnchor, AuditEvent, Client, EmergencyContact, Message, Practice, User, UserNotification
 
 logger = logging.getLogger("practice.health")
 
@@ -50,7 +51,7 @@ def client_get(*, actor: User, client_id: UUID, clinical: bool = False) -> Clien
     qs = client_clinical_queryset(actor=actor) if clinical else client_visible_queryset(actor=actor)
     client = qs.select_related("practice").filter(pk=client_id).first()
     if client is None:
-        raise NotFoundError(message="Client not found.")
+        raise NotFoundError(message=gettext("Client not found."))
     return client
 
 
@@ -62,7 +63,7 @@ def therapist_get(*, actor: User, therapist_id: UUID) -> User:
         qs = qs.filter(pk=actor.pk)
     therapist = qs.select_related("practice").filter(pk=therapist_id).first()
     if therapist is None:
-        raise NotFoundError(message="Therapist not found.")
+        raise NotFoundError(message=gettext("Therapist not found."))
     return therapist
 
 
@@ -76,7 +77,7 @@ def emergency_contact_get(*, actor: User, client_id: UUID) -> tuple[Client, Emer
         .first()
     )
     if client is None:
-        raise NotFoundError(message="Client not found.")
+        raise NotFoundError(message=gettext("Client not found."))
     return client, getattr(client, "emergency_contact", None)
 
 
@@ -107,7 +108,7 @@ def profile_photo_owner_get(*, actor: User, user_id: UUID) -> User:
     without a photo, are a 404."""
     user = _photo_owner_queryset().filter(pk=user_id, practice_id=actor.practice_id).first()
     if user is None or actor.practice_id is None:
-        raise NotFoundError(message="No profile photo.")
+        raise NotFoundError(message=gettext("No profile photo."))
     return user
 
 
@@ -120,7 +121,7 @@ def profile_photo_owner_get_by_link(*, user_id: UUID, expires: str | None, signa
         user_id=user.pk, photo_name=user.profile_photo.name, expires=expires, signature=signature
     ):
         raise PermissionDeniedError(
-            PhotoError.LINK_INVALID, "This photo link is invalid or has expired; ask for the user again."
+            PhotoError.LINK_INVALID, gettext("This photo link is invalid or has expired; ask for the user again.")
         )
     return user
 
@@ -144,11 +145,24 @@ def audit_chain_entry(*, practice: Practice, sequence: int) -> AuditEvent | None
 
 def audit_chain_verify(*, practice: Practice, chunk_size: int = 2000) -> tuple[int, AuditChainBreak | None]:
     """Walk the practice's chain in order; return the number of entries checked and the
-    first broken link (an edited entry, a removed one, or a reordered one), if any."""
-    expected_prev = GENESIS_HASH
-    expected_sequence = 1
+    first broken link (an edited entry, a removed one, or a reordered one), if any.
+
+    After ``prune_audit_trail`` the chain starts at its latest anchor: the first entry
+    after the anchor's sequence, linking to the anchor's hash; and the removal itself must
+    be an entry of the chain (an anchor nobody announced does not count)."""
+    anchor = AuditChainAnchor.objects.filter(practice=practice).order_by("-through_sequence").first()
+    expected_prev = anchor.through_hash if anchor else GENESIS_HASH
+    expected_sequence = anchor.through_sequence + 1 if anchor else 1
+    if anchor is not None and not _anchor_announced(practice, anchor):
+        return 0, AuditChainBreak(
+            practice.pk, expected_sequence, None, "the chain does not record the removal its anchor states"
+        )
     checked = 0
-    entries = AuditEvent.objects.filter(practice=practice).order_by("sequence").iterator(chunk_size=chunk_size)
+    entries = (
+        AuditEvent.objects.filter(practice=practice, sequence__gte=expected_sequence)
+        .order_by("sequence")
+        .iterator(chunk_size=chunk_size)
+    )
     for entry in entries:
         checked += 1
         if entry.sequence != expected_sequence:
@@ -166,6 +180,16 @@ def audit_chain_verify(*, practice: Practice, chunk_size: int = 2000) -> tuple[i
         expected_prev = entry.hash
         expected_sequence += 1
     return checked, None
+
+
+def _anchor_announced(practice: Practice, anchor: AuditChainAnchor) -> bool:
+    return AuditEvent.objects.filter(
+        practice=practice,
+        sequence__gt=anchor.through_sequence,
+        record_type=AuditEvent.RecordType.AUDIT_TRAIL,
+        action=AuditEvent.Action.DELETE,
+        record_id=str(anchor.through_sequence),
+    ).exists()
 
 
 def user_me(*, actor: User) -> User:
@@ -269,7 +293,7 @@ def message_conversation(*, actor: User, user_id: UUID) -> tuple[User, QuerySet[
     A user outside the actor's practice does not exist (404)."""
     other = User.objects.filter(practice_id=actor.practice_id, pk=user_id).first()
     if other is None:
-        raise NotFoundError(message="User not found.")
+        raise NotFoundError(message=gettext("User not found."))
     if other.pk == actor.pk:
         return other, message_list(actor=actor)
     qs = Message.objects.filter(practice_id=actor.practice_id).filter(
@@ -316,11 +340,13 @@ def system_health() -> dict[str, str]:
     except DatabaseError as exc:
         logger.error("health check: the database does not answer (%s)", type(exc).__name__)
         raise ServiceUnavailableError(
-            message="The database does not answer.", data={"database": "unavailable"}
+            message=gettext("The database does not answer."), data={"database": "unavailable"}
         ) from exc
     try:
         cache.get("health-check")
     except Exception as exc:  # any cache backend's connection error
         logger.error("health check: the cache does not answer (%s)", type(exc).__name__)
-        raise ServiceUnavailableError(message="The cache does not answer.", data={"cache": "unavailable"}) from exc
+        raise ServiceUnavailableError(
+            message=gettext("The cache does not answer."), data={"cache": "unavailable"}
+        ) from exc
     return {"status": "ok", "database": connection.vendor, "cache": "ok"}

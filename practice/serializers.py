@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from .api.fields import PhoneNumberTextField, StrictCharField
 from .api.serializers import CamelCaseFieldsMixin
-from .models import Client, EmergencyContact, Message, Practice, User, UserNotification
+from .models import Client, EmergencyContact, Language, Message, Practice, User, UserNotification
 from .selectors import user_profile_photo_url
 
 PHONE_MAX_LENGTH = 32
@@ -42,6 +42,12 @@ class UserSerializer(serializers.ModelSerializer):
     created_at = serializers.DateTimeField(source="date_joined", read_only=True)
     profile_photo_url = serializers.SerializerMethodField()
     full_name = serializers.CharField(read_only=True)
+    preferred_language = serializers.ChoiceField(
+        choices=Language.choices,
+        source="display_language",
+        read_only=True,
+        help_text="The user's own choice, else the practice's default language.",
+    )
     practice = PracticeSummarySerializer(read_only=True)
 
     class Meta:

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from rest_framework_simplejwt.exceptions import TokenBackendError, TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.state import token_backend
@@ -66,7 +67,9 @@ def _verified_refresh(token: str) -> RefreshToken:
 def _active_user(user_id) -> User:
     user = User.objects.select_related("practice", "two_factor").filter(pk=user_id).first()
     if user is None or not user.is_active:
-        raise AuthenticationError(PracticeError.NO_ACTIVE_ACCOUNT, "No active account found for the given token.")
+        raise AuthenticationError(
+            PracticeError.NO_ACTIVE_ACCOUNT, gettext("No active account found for the given token.")
+        )
     return user
 
 
@@ -112,7 +115,7 @@ def token_rotate(token: str) -> tuple[User, TokenPair]:
             RevokedTokenFamily.objects.get_or_create(
                 family=family, defaults={"user_id": refresh.get(jwt_settings.USER_ID_CLAIM), "reason": "reuse"}
             )
-    raise AuthenticationError(PracticeError.TOKEN_NOT_VALID, "Token is blacklisted")
+    raise AuthenticationError(PracticeError.TOKEN_NOT_VALID, gettext("Token is blacklisted"))
 
 
 def _grace_successor(jti: str) -> TokenPair | None:

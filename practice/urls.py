@@ -24,6 +24,7 @@ from .views import (
     TwoFactorVerifyView,
     UserNotificationViewSet,
 )
+from .views_access_log import ClientAccessLogView
 from .views_profile import (
     ProfilePhotoFileView,
     ProfilePhotoView,
@@ -55,6 +56,7 @@ api_urlpatterns = [
         name="admin-therapist-photo-upload",
     ),
     path("admin/therapists/<uuid:therapist_id>/photo", TherapistPhotoView.as_view(), name="admin-therapist-photo"),
+    path("clients/<uuid:pk>/access-log", ClientAccessLogView.as_view(), name="client-access-log"),
     path("clients/<uuid:client_id>/emergency-contact", EmergencyContactView.as_view(), name="client-emergency-contact"),
     path("notifications/mark-all-read", NotificationMarkAllReadView.as_view(), name="notifications-mark-all-read"),
     path("therapist/notifications/counts", NotificationCountsView.as_view(), name="therapist-notification-counts"),

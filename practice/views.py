@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import transaction
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import generics, status, viewsets
@@ -84,7 +85,7 @@ def _refresh_token_required(request, serializer) -> str:
     token = _refresh_token_from(request, serializer)
     if not token:
         # No credentials at all is a 401, as for a missing access token.
-        message = "A refresh token is required (body or cookie)."
+        message = gettext("A refresh token is required (body or cookie).")
         raise AuthenticationError(
             ErrorCode.NOT_AUTHENTICATED, message, errors=[{"field": "refreshToken", "message": message}]
         )
@@ -150,12 +151,12 @@ class LoginView(NonAtomicAPIView):
             return Response(
                 Envelope(
                     success=True,
-                    message="Enter the code of your authenticator app.",
+                    message=gettext("Enter the code of your authenticator app."),
                     requiresTwoFactor=True,
                     tempToken=result.temp_token,
                 )
             )
-        return _tokens_response(result.user, result.tokens, "Login successful.")
+        return _tokens_response(result.user, result.tokens, gettext("Login successful."))
 
 
 class RefreshTokenView(NonAtomicAPIView):
@@ -194,12 +195,12 @@ class LogoutView(APIView):
         refresh_token = _refresh_token_from(request, serializer)
         access_token = _bearer_token(request)
         if not refresh_token and not access_token:
-            message = "A refresh token (body or cookie) or an access token is required."
+            message = gettext("A refresh token (body or cookie) or an access token is required.")
             raise AuthenticationError(
                 ErrorCode.NOT_AUTHENTICATED, message, errors=[{"field": "refreshToken", "message": message}]
             )
         auth.auth_logout(refresh_token=refresh_token, access_token=access_token)
-        response = Response(envelope({"detail": "Logged out."}, message="Logged out."))
+        response = Response(envelope({"detail": gettext("Logged out.")}, message=gettext("Logged out.")))
         _clear_refresh_cookie(response)
         return response
 
@@ -287,15 +288,19 @@ class TwoFactorVerifyView(APIView):
         secret = serializer.validated_data.get("secret")
         if temp_token and not secret:
             user, tokens = auth.auth_login_second_factor(temp_token=temp_token, code=code)
-            return _tokens_response(user, tokens, "Login successful.")
+            return _tokens_response(user, tokens, gettext("Login successful."))
         if not IsPracticeMember().has_permission(request, self):
-            raise AuthenticationError(ErrorCode.NOT_AUTHENTICATED, "Authentication credentials were not provided.")
+            raise AuthenticationError(
+                ErrorCode.NOT_AUTHENTICATED, gettext("Authentication credentials were not provided.")
+            )
         if not secret:
-            raise ValidationFailed.for_field("secret", "The secret from setup-2fa is required (or send X-Temp-Token).")
+            raise ValidationFailed.for_field(
+                "secret", gettext("The secret from setup-2fa is required (or send X-Temp-Token).")
+            )
         two_factor.two_factor_enable(user=request.user, secret=secret, code=code)
         body = Envelope(
             success=True,
-            message="Two-factor authentication is on.",
+            message=gettext("Two-factor authentication is on."),
             user=UserSerializer(selectors.user_me(actor=request.user)).data,
         )
         return Response(body)
@@ -318,7 +323,7 @@ class TwoFactorDisableView(APIView):
         serializer = TwoFactorCodeInputSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         two_factor.two_factor_disable(user=request.user, code=serializer.validated_data["code"])
-        message = "Two-factor authentication is off."
+        message = gettext("Two-factor authentication is off.")
         return Response(envelope({"detail": message}, message=message))
 
 
@@ -445,7 +450,7 @@ class UserNotificationViewSet(viewsets.GenericViewSet):
 
     def destroy(self, request, pk):
         notifications.notification_delete(actor=request.user, notification_id=pk)
-        return Response({"detail": "Notification deleted."})
+        return Response({"detail": gettext("Notification deleted.")})
 
     @extend_schema(
         operation_id="notifications_mark_read",

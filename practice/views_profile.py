@@ -1,6 +1,7 @@
 """The signed-in user's profile and profile photos, and staff's photo actions on a therapist."""
 
 from django.http import FileResponse
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework.exceptions import NotAuthenticated
@@ -92,7 +93,7 @@ class ProfilePhotoView(PhotoUploadMixin, APIView):
         upload = self._upload(request)
         user = profile_services.profile_photo_set(actor=request.user, upload=upload, size=upload.size)
         return Response(
-            envelope({"photoUrl": selectors.user_profile_photo_url(user)}, message="Profile photo updated.")
+            envelope({"photoUrl": selectors.user_profile_photo_url(user)}, message=gettext("Profile photo updated."))
         )
 
     @extend_schema(
@@ -104,7 +105,9 @@ class ProfilePhotoView(PhotoUploadMixin, APIView):
     )
     def delete(self, request):
         profile_services.profile_photo_remove(actor=request.user)
-        return Response(envelope({"detail": "Profile photo deleted."}, message="Profile photo deleted."))
+        return Response(
+            envelope({"detail": gettext("Profile photo deleted.")}, message=gettext("Profile photo deleted."))
+        )
 
 
 class AlwaysJSONNegotiation(BaseContentNegotiation):
@@ -193,7 +196,7 @@ class TherapistPhotoUploadView(PhotoUploadMixin, APIView):
             actor=request.user, therapist_id=therapist_id, upload=upload, size=upload.size
         )
         return Response(
-            envelope({"photoUrl": selectors.user_profile_photo_url(user)}, message="Profile photo updated.")
+            envelope({"photoUrl": selectors.user_profile_photo_url(user)}, message=gettext("Profile photo updated."))
         )
 
 
@@ -212,4 +215,6 @@ class TherapistPhotoView(APIView):
     )
     def delete(self, request, therapist_id):
         profile_services.therapist_photo_remove(actor=request.user, therapist_id=therapist_id)
-        return Response(envelope({"detail": "Profile photo deleted."}, message="Profile photo deleted."))
+        return Response(
+            envelope({"detail": gettext("Profile photo deleted.")}, message=gettext("Profile photo deleted."))
+        )

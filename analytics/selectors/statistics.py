@@ -8,6 +8,7 @@ from uuid import UUID
 from django.db.models import Avg, Count, DurationField, Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from clinical.models import Session
 from practice.errors import ValidationFailed
@@ -53,9 +54,11 @@ def session_stats_window(
     start = start_date or end - datetime.timedelta(days=DEFAULT_WINDOW_DAYS - 1)
     if start > end:
         field = "start_date" if start_date else "end_date"
-        raise ValidationFailed.for_field(field, "startDate must be on or before endDate.")
+        raise ValidationFailed.for_field(field, gettext("startDate must be on or before endDate."))
     if end >= _add_years(start, MAX_WINDOW_YEARS):
-        raise ValidationFailed.for_field("end_date", f"The window may span at most {MAX_WINDOW_YEARS} years.")
+        raise ValidationFailed.for_field(
+            "end_date", gettext("The window may span at most %(years)s years.") % {"years": MAX_WINDOW_YEARS}
+        )
     return StatsWindow(start_date=start, end_date=end)
 
 

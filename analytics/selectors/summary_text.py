@@ -1,20 +1,18 @@
 """The plain-language sentence of a client's session summary: deterministic, built only
-from the summary's figures (no query)."""
+from the summary's figures (no query), in the active language (Dutch or English): dates
+and decimals as that language writes them."""
 
 import datetime
 from collections.abc import Sequence
 
-from django.utils import dateformat
+from django.utils import dateformat, formats
+from django.utils.translation import gettext, ngettext
 
 from clinical.selectors.surveys import OutcomeChange
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
-
-
 def _long_date(day: datetime.date) -> str:
-    return dateformat.format(day, "j F Y")  # 3 March 2026
+    return dateformat.format(day, "j F Y")  # 3 March 2026, 3 maart 2026
 
 
 def progress_summary_text(
@@ -34,31 +32,50 @@ def progress_summary_text(
     active (average progress 55%), 1 completed." and, when the client took the PHQ-9 or
     GAD-7, a second one: "PHQ-9 went from 16 (moderately severe) to 8 (mild)." """
     if total_sessions == 0:
-        parts = ["no completed sessions yet"]
+        parts = [gettext("no completed sessions yet")]
     else:
         if total_sessions == 1:
-            parts = [f"1 session, on {_long_date(first_session_date)}"]
+            parts = [gettext("1 session, on %(date)s") % {"date": _long_date(first_session_date)}]
         else:
-            parts = [f"{total_sessions} sessions since {_long_date(first_session_date)}"]
+            parts = [
+                gettext("%(count)s sessions since %(date)s")
+                % {"count": total_sessions, "date": _long_date(first_session_date)}
+            ]
         if average_mood_improvement is None:
-            parts.append("no mood ratings recorded")
+            parts.append(gettext("no mood ratings recorded"))
         elif average_mood_improvement == 0:
-            parts.append("mood unchanged on average")
+            parts.append(gettext("mood unchanged on average"))
         else:
-            direction = "improved" if average_mood_improvement > 0 else "declined"
             size = abs(average_mood_improvement)
-            parts.append(f"mood {direction} by {size:.1f} {'point' if size == 1 else 'points'} on average")
+            values = {"points": formats.number_format(size, 1)}
+            plural = 1 if size == 1 else 2
+            if average_mood_improvement > 0:
+                text = ngettext(
+                    "mood improved by %(points)s point on average",
+                    "mood improved by %(points)s points on average",
+                    plural,
+                )
+            else:
+                text = ngettext(
+                    "mood declined by %(points)s point on average",
+                    "mood declined by %(points)s points on average",
+                    plural,
+                )
+            parts.append(text % values)
 
     if goals_total == 0:
-        parts.append("no therapy goals set")
+        parts.append(gettext("no therapy goals set"))
     else:
-        goals = f"{goals_active} of {_plural(goals_total, 'goal')} active"
+        goals = ngettext("%(active)s of %(total)s goal active", "%(active)s of %(total)s goals active", goals_total) % {
+            "active": goals_active,
+            "total": goals_total,
+        }
         if goals_active:
-            goals += f" (average progress {goals_active_average_progress}%)"
+            goals += gettext(" (average progress %(progress)s%%)") % {"progress": goals_active_average_progress}
         if goals_completed:
-            goals += f", {goals_completed} completed"
+            goals += gettext(", %(count)s completed") % {"count": goals_completed}
         if goals_paused:
-            goals += f", {goals_paused} paused"
+            goals += gettext(", %(count)s paused") % {"count": goals_paused}
         parts.append(goals)
 
     text = "; ".join(parts) + "."
@@ -69,9 +86,15 @@ def progress_summary_text(
 
 
 def _outcome_change_text(change: OutcomeChange) -> str:
-    latest = f"{change.latest_score} ({change.latest_band})"
+    values = {
+        "name": change.name,
+        "score": change.latest_score,
+        "band": change.latest_band,
+        "first": change.first_score,
+        "first_band": change.first_band,
+    }
     if change.count == 1:
-        return f"{change.name} was {latest}"
+        return gettext("%(name)s was %(score)s (%(band)s)") % values
     if change.first_score == change.latest_score:
-        return f"{change.name} stayed at {latest}"
-    return f"{change.name} went from {change.first_score} ({change.first_band}) to {latest}"
+        return gettext("%(name)s stayed at %(score)s (%(band)s)") % values
+    return gettext("%(name)s went from %(first)s (%(first_band)s) to %(score)s (%(band)s)") % values

@@ -1,5 +1,6 @@
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext
 
 from clinical.models import MoodReading, Session, SessionTemplate
 from practice.admin_scoping import PracticeScopedAdmin
@@ -44,9 +45,9 @@ class SessionTemplateAdminForm(forms.ModelForm):
         data = super().clean()
         practice, therapist = data.get("practice"), data.get("therapist")
         if practice and therapist and therapist.practice_id != practice.pk:
-            self.add_error("therapist", "The therapist works for another practice.")
+            self.add_error("therapist", gettext("The therapist works for another practice."))
         if therapist and not therapist.is_therapist:
-            self.add_error("therapist", "Only a therapist can own a template.")
+            self.add_error("therapist", gettext("Only a therapist can own a template."))
         return data
 
 

@@ -8,6 +8,7 @@ the author's own. Content that was ever assigned is never removed, only hidden
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from practice.models import Client, Practice, TimeStampedModel, User
 
@@ -70,6 +71,8 @@ class Challenge(HomeworkContent):
     rewards = models.JSONField(default=dict, blank=True, help_text="{completion, milestones}")
 
     class Meta:
+        verbose_name = _("challenge")
+        verbose_name_plural = _("challenges")
         ordering = ["-created_at", "id"]
         indexes = [models.Index(fields=["practice", "is_public", "created_at"], name="challenge_practice_idx")]
         constraints = [
@@ -110,6 +113,8 @@ class Resource(HomeworkContent):
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PUBLISHED)
 
     class Meta:
+        verbose_name = _("resource")
+        verbose_name_plural = _("resources")
         ordering = ["-created_at", "id"]
         indexes = [models.Index(fields=["practice", "is_public", "created_at"], name="resource_practice_idx")]
         constraints = [
@@ -163,6 +168,8 @@ class ChallengeAssignment(HomeworkAssignment):
     custom_instructions = models.TextField(max_length=5000, blank=True)
 
     class Meta:
+        verbose_name = _("assigned challenge")
+        verbose_name_plural = _("assigned challenges")
         ordering = ["-created_at", "id"]
         indexes = [models.Index(fields=["client", "status"], name="challenge_assign_client_idx")]
         constraints = _assignment_constraints("challenge", "challenge_assignment")
@@ -189,6 +196,8 @@ class ResourceAssignment(HomeworkAssignment):
     notes = models.TextField(max_length=5000, blank=True)
 
     class Meta:
+        verbose_name = _("assigned resource")
+        verbose_name_plural = _("assigned resources")
         ordering = ["-created_at", "id"]
         indexes = [models.Index(fields=["client", "status"], name="resource_assign_client_idx")]
         constraints = _assignment_constraints("resource", "resource_assignment")

@@ -8,6 +8,7 @@ copies the previous content into a ``SessionNoteVersion``."""
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from practice.models import Client, Practice, TimeStampedModel, User
 
@@ -79,6 +80,8 @@ class SessionNote(TimeStampedModel):
     deleted_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
 
     class Meta:
+        verbose_name = _("session note")
+        verbose_name_plural = _("session notes")
         ordering = ["-session_date", "-created_at", "id"]
         indexes = [
             models.Index(
@@ -122,6 +125,8 @@ class SessionNoteVersion(models.Model):
     replaced_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("session note version")
+        verbose_name_plural = _("session note versions")
         ordering = ["note", "version"]
         constraints = [models.UniqueConstraint(fields=["note", "version"], name="note_version_uniq")]
 

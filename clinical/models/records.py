@@ -1,6 +1,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from practice.models import Client, TimeStampedModel, User
 
@@ -18,7 +19,8 @@ class MedicalHistory(TimeStampedModel):
     updated_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", null=True, blank=True)
 
     class Meta:
-        verbose_name_plural = "medical histories"
+        verbose_name = _("medical history")
+        verbose_name_plural = _("medical histories")
 
     def __str__(self) -> str:
         return f"Medical history of {self.client}"
@@ -39,6 +41,8 @@ class TherapyGoal(TimeStampedModel):
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("therapy goal")
+        verbose_name_plural = _("therapy goals")
         ordering = ["created_at", "id"]
         indexes = [models.Index(fields=["client", "status"], name="goal_client_status_idx")]
         constraints = [

@@ -1,6 +1,7 @@
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from practice.models import Client, Practice, TimeStampedModel, User
 
@@ -34,6 +35,8 @@ class SessionTemplate(TimeStampedModel):
     is_active = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("session template")
+        verbose_name_plural = _("session templates")
         ordering = ["name", "id"]
         indexes = [models.Index(fields=["practice", "therapist"], name="template_practice_owner_idx")]
 
@@ -83,6 +86,8 @@ class Session(TimeStampedModel):
     next_session_goals = models.TextField(blank=True, help_text="What the next session should work on.")
 
     class Meta:
+        verbose_name = _("session")
+        verbose_name_plural = _("sessions")
         ordering = ["-started_at", "id"]
         indexes = [
             models.Index(fields=["therapist", "status", "started_at"], name="session_therapist_status_idx"),
@@ -124,6 +129,8 @@ class MoodReading(models.Model):
     recorded_at = models.DateTimeField()
 
     class Meta:
+        verbose_name = _("mood reading")
+        verbose_name_plural = _("mood readings")
         ordering = ["recorded_at", "id"]
         indexes = [models.Index(fields=["session", "recorded_at"], name="moodreading_session_idx")]
         constraints = [models.CheckConstraint(condition=Q(mood__gte=1, mood__lte=10), name="moodreading_mood_range")]

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 from practice.models import Client, Practice, TimeStampedModel, User
 
@@ -48,6 +49,8 @@ class Survey(TimeStampedModel):
     deleted_at = models.DateTimeField(null=True, blank=True, help_text="Deleted by its author; kept, never shown.")
 
     class Meta:
+        verbose_name = _("questionnaire")
+        verbose_name_plural = _("questionnaires")
         ordering = ["-is_standard", "-created_at", "id"]
         indexes = [models.Index(fields=["practice", "created_by"], name="survey_practice_author_idx")]
         constraints = [
@@ -99,6 +102,8 @@ class SurveyAssignment(TimeStampedModel):
     completed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("assigned questionnaire")
+        verbose_name_plural = _("assigned questionnaires")
         ordering = ["-created_at", "id"]
         indexes = [
             models.Index(fields=["survey", "status"], name="surveyassign_survey_status_idx"),
@@ -145,6 +150,8 @@ class SurveyResponse(TimeStampedModel):
     needs_follow_up = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("questionnaire response")
+        verbose_name_plural = _("questionnaire responses")
         ordering = ["-submitted_at", "id"]
         indexes = [
             models.Index(fields=["survey", "submitted_at"], name="surveyresp_survey_idx"),

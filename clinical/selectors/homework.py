@@ -7,6 +7,7 @@ assignments are of the caller's own assignments (staff: the practice's)."""
 from uuid import UUID
 
 from django.db.models import Count, Model, Q, QuerySet
+from django.utils.translation import gettext
 
 from practice.errors import NotFoundError
 from practice.models import User
@@ -53,7 +54,7 @@ def challenge_get(*, actor: User, challenge_id: UUID, for_update: bool = False) 
         qs = qs.select_for_update()
     challenge = qs.filter(pk=challenge_id).first()
     if challenge is None:
-        raise NotFoundError(message="Challenge not found.")
+        raise NotFoundError(message=gettext("Challenge not found."))
     return challenge
 
 
@@ -70,7 +71,7 @@ def resource_get(*, actor: User, resource_id: UUID, for_update: bool = False) ->
         qs = qs.select_for_update()
     resource = qs.filter(pk=resource_id).first()
     if resource is None:
-        raise NotFoundError(message="Resource not found.")
+        raise NotFoundError(message=gettext("Resource not found."))
     return resource
 
 

@@ -5,6 +5,7 @@ are kept but never shown."""
 from uuid import UUID
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils.translation import gettext
 
 from clinical.models import SessionNote
 from practice.errors import NotFoundError
@@ -40,5 +41,5 @@ def session_note_get(*, actor: User, note_id: UUID, for_update: bool = False) ->
         qs = qs.select_for_update(of=("self",))
     note = qs.filter(pk=note_id).first()
     if note is None:
-        raise NotFoundError(message="Session note not found.")
+        raise NotFoundError(message=gettext("Session note not found."))
     return note

@@ -7,6 +7,7 @@ not exist (404). The API reads them through the audited ``*_record_view`` servic
 from uuid import UUID
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from practice.errors import NotFoundError
 from practice.models import Client, User
@@ -22,7 +23,7 @@ def medical_history_get(*, actor: User, client_id: UUID) -> tuple[Client, Medica
         client_clinical_queryset(actor=actor).select_related("practice", "medical_history").filter(pk=client_id).first()
     )
     if client is None:
-        raise NotFoundError(message="Client not found.")
+        raise NotFoundError(message=gettext("Client not found."))
     return client, getattr(client, "medical_history", None)
 
 

@@ -5,6 +5,7 @@ from datetime import datetime
 from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext
 
 from clinical.models import MoodReading, Session
 from practice.errors import NotFoundError
@@ -45,7 +46,7 @@ def session_get(*, actor: User, session_id: UUID, for_update: bool = False) -> S
         qs = qs.select_for_update(of=("self",))
     session = qs.filter(pk=session_id).first()
     if session is None:
-        raise NotFoundError(message="Session not found.")
+        raise NotFoundError(message=gettext("Session not found."))
     return session
 
 

@@ -13,6 +13,7 @@ from uuid import UUID
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from practice.errors import NotFoundError
 from practice.models import Client, User
@@ -61,7 +62,7 @@ def survey_get(*, actor: User, survey_id: UUID) -> Survey:
     """One survey the actor may see, with its counts; anything else is a 404."""
     survey = _with_counts(survey_visible_queryset(actor=actor), actor=actor).filter(pk=survey_id).first()
     if survey is None:
-        raise NotFoundError(message="Survey not found.")
+        raise NotFoundError(message=gettext("Survey not found."))
     return survey
 
 
@@ -71,7 +72,7 @@ def survey_response_list(*, actor: User, survey_id: UUID) -> tuple[Survey, Query
     empty."""
     survey = survey_visible_queryset(actor=actor).filter(pk=survey_id).first()
     if survey is None:
-        raise NotFoundError(message="Survey not found.")
+        raise NotFoundError(message=gettext("Survey not found."))
     responses = (
         SurveyResponse.objects.filter(survey=survey, client_id__in=client_clinical_queryset(actor=actor).values("pk"))
         .select_related("client")

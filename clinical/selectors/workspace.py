@@ -7,6 +7,7 @@ from uuid import UUID
 from django.db.models import Count, Exists, IntegerField, Max, Min, OuterRef, Prefetch, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from clinical.models import Session, TherapyGoal
 from practice.errors import NotFoundError
@@ -60,5 +61,5 @@ def therapist_client_profile_get(*, actor: User, client_id: UUID) -> Client:
     )
     client = _with_session_figures(qs, actor=actor).filter(pk=client_id).first()
     if client is None:
-        raise NotFoundError(message="Client not found.")
+        raise NotFoundError(message=gettext("Client not found."))
     return client

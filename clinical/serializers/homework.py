@@ -8,6 +8,7 @@ snake_case names its ``Challenge``/``Resource`` types declare for the same value
 import copy
 
 from django.core.validators import URLValidator
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 from rest_framework.fields import empty
@@ -261,7 +262,9 @@ class WebAddressField(StrictCharField):
 
     def __init__(self, **kwargs):
         super().__init__(max_length=2000, **kwargs)
-        self.validators.append(URLValidator(schemes=["http", "https"], message="Enter an http or https address."))
+        self.validators.append(
+            URLValidator(schemes=["http", "https"], message=gettext("Enter an http or https address."))
+        )
 
     def run_validators(self, value):
         if value == "":

@@ -2,6 +2,7 @@
 
 import uuid
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -32,11 +33,14 @@ class HulpvragenProgressField(serializers.DictField):
     def to_internal_value(self, data):
         if isinstance(data, dict):
             if len(data) > ITEMS_MAX:
-                raise serializers.ValidationError(f"At most {ITEMS_MAX} requests for help.")
+                raise serializers.ValidationError(
+                    gettext("At most %(value)s requests for help.") % {"value": ITEMS_MAX}
+                )
             for name in data:
                 if not name.strip() or len(name) > HULPVRAAG_NAME_MAX or "\x00" in name:
                     raise serializers.ValidationError(
-                        f"Each name holds 1 to {HULPVRAAG_NAME_MAX} characters (not only spaces, no NUL)."
+                        gettext("Each name holds 1 to %(value)s characters (not only spaces, no NUL).")
+                        % {"value": HULPVRAAG_NAME_MAX}
                     )
         return super().to_internal_value(data)
 

@@ -1,5 +1,6 @@
 """Medical history and therapy goals, in and out (the seed's camelCase payloads out, snake_case or camelCase in)."""
 
+from django.utils.translation import gettext
 from rest_framework import serializers
 
 from practice.api.fields import StrictBooleanField, StrictCharField, StrictDateField, StrictIntegerField
@@ -84,5 +85,5 @@ class TherapyGoalUpdateSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if not attrs:
-            raise serializers.ValidationError("Send at least one of goal, status, progress, targetDate.")
+            raise serializers.ValidationError(gettext("Send at least one of goal, status, progress, targetDate."))
         return attrs

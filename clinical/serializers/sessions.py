@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -212,7 +213,7 @@ class SessionProgressInputSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if not attrs:
-            raise serializers.ValidationError("Send at least one progress field.")
+            raise serializers.ValidationError(gettext("Send at least one progress field."))
         return attrs
 
 

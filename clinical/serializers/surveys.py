@@ -5,6 +5,7 @@ Out: the names the survey pages read (``isTemplate``, ``responseCount``, ``assig
 those pages spell them. In: snake_case or camelCase (the JSON parser accepts both); keys a
 page sends that are not listed here (a duplicated survey's counts) are ignored."""
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -326,7 +327,7 @@ class SurveyAssignInputSerializer(serializers.Serializer):
         if "client_id" in attrs:
             client_ids.insert(0, attrs.pop("client_id"))
         if not client_ids:
-            raise serializers.ValidationError({"client_id": ["Name a client (clientId or clientIds)."]})
+            raise serializers.ValidationError({"client_id": [gettext("Name a client (clientId or clientIds).")]})
         attrs["client_ids"] = client_ids
         attrs["recurrence_pattern"] = attrs.get("recurrence_pattern") or ""
         attrs["notes"] = attrs.get("notes") or ""

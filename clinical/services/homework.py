@@ -14,6 +14,7 @@ from uuid import UUID
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from practice.errors import ConflictError, PermissionDeniedError, ValidationFailed
 from practice.models import AuditEvent, Client, User
@@ -69,14 +70,16 @@ RESOURCE_FIELDS = (
 
 def _therapist_only(actor: User) -> None:
     if not actor.is_therapist:
-        raise PermissionDeniedError(ClinicalError.THERAPISTS_ONLY, "Only therapists write and assign this content.")
+        raise PermissionDeniedError(
+            ClinicalError.THERAPISTS_ONLY, gettext("Only therapists write and assign this content.")
+        )
 
 
 def _may_manage(actor: User, item: Challenge | Resource) -> None:
     """The author, or staff for a practice-wide item (the caller can already see it)."""
     if item.author_id == actor.pk or (actor.is_practice_staff and item.is_public):
         return
-    raise PermissionDeniedError(HomeworkError.NOT_AUTHOR, "Only its author may change or delete this.")
+    raise PermissionDeniedError(HomeworkError.NOT_AUTHOR, gettext("Only its author may change or delete this."))
 
 
 def _clean(item) -> None:
@@ -150,9 +153,9 @@ def _check_date(field: str, value: datetime.date | None, today: datetime.date) -
     if value is None:
         return
     if value < today - DATE_SLACK:
-        raise ValidationFailed.for_field(field, "The date cannot be in the past.")
+        raise ValidationFailed.for_field(field, gettext("The date cannot be in the past."))
     if value > today + MAX_AHEAD:
-        raise ValidationFailed.for_field(field, "The date must be within a year.")
+        raise ValidationFailed.for_field(field, gettext("The date must be within a year."))
 
 
 def _assignee(*, actor: User, client_id: UUID, session_id: UUID | None) -> tuple[Client, Session | None]:
@@ -160,12 +163,12 @@ def _assignee(*, actor: User, client_id: UUID, session_id: UUID | None) -> tuple
     made in (one of the actor's, with that client), both as given in the body (400)."""
     client = client_clinical_queryset(actor=actor).filter(pk=client_id).first()
     if client is None:
-        raise ValidationFailed.for_field("client_id", "No such client among your clients.")
+        raise ValidationFailed.for_field("client_id", gettext("No such client among your clients."))
     session = None
     if session_id is not None:
         session = session_visible_queryset(actor=actor).filter(pk=session_id, client_id=client.pk).first()
         if session is None:
-            raise ValidationFailed.for_field("session_id", "No such session of yours with this client.")
+            raise ValidationFailed.for_field("session_id", gettext("No such session of yours with this client."))
     return client, session
 
 
@@ -174,7 +177,7 @@ def _insert_open(assignment, *, existing_filter: Mapping[str, Any], record_type:
     open_ones = model.objects.filter(status__in=[AssignmentStatus.ASSIGNED, AssignmentStatus.IN_PROGRESS])
     conflict = ConflictError(
         HomeworkError.ALREADY_ASSIGNED,
-        "The client already has this open (assigned or in progress).",
+        gettext("The client already has this open (assigned or in progress)."),
     )
     existing = open_ones.filter(**existing_filter).first()
     if existing is not None:
@@ -257,7 +260,10 @@ def resource_assign(
     resource = resource_get(actor=actor, resource_id=resource_id)
     _therapist_only(actor)
     if resource.status != Resource.Status.PUBLISHED:
-        raise ConflictError(HomeworkError.NOT_ASSIGNABLE, f"A {resource.status} resource cannot be assigned.")
+        raise ConflictError(
+            HomeworkError.NOT_ASSIGNABLE,
+            gettext("A %(status)s resource cannot be assigned.") % {"status": resource.status},
+        )
     client, session = _assignee(actor=actor, client_id=client_id, session_id=session_id)
     _check_date("due_date", due_date, _local_today(actor))
     assignment = ResourceAssignment(
@@ -301,7 +307,8 @@ def assignment_set_status(
     if status not in NEXT_STATUSES[assignment.status]:
         raise ConflictError(
             HomeworkError.INVALID_ASSIGNMENT_TRANSITION,
-            f"An assignment that is {assignment.status} cannot become {status}.",
+            gettext("An assignment that is %(status)s cannot become %(new_status)s.")
+            % {"status": assignment.status, "new_status": status},
         )
     assignment.status = status
     assignment.completed_at = timezone.now() if status == AssignmentStatus.COMPLETED else None

@@ -4,6 +4,7 @@ scheduling, where invoices live."""
 from uuid import UUID
 
 from django.db import transaction
+from django.utils.translation import gettext
 
 from clinical.selectors.sessions import session_get
 from practice.errors import ConflictError, ValidationFailed
@@ -28,11 +29,13 @@ def session_invoice_create(
     ``appointment_id`` or ``client_id`` sent along must be the session's own (400)."""
     session = session_get(actor=actor, session_id=session_id)
     if session.appointment_id is None:
-        raise ConflictError(SchedulingError.INVOICE_NOT_BILLABLE, "This session has no appointment to invoice.")
+        raise ConflictError(
+            SchedulingError.INVOICE_NOT_BILLABLE, gettext("This session has no appointment to invoice.")
+        )
     if appointment_id is not None and appointment_id != session.appointment_id:
-        raise ValidationFailed.for_field("appointment_id", "This is not the session's appointment.")
+        raise ValidationFailed.for_field("appointment_id", gettext("This is not the session's appointment."))
     if client_id is not None and client_id != session.client_id:
-        raise ValidationFailed.for_field("client_id", "This is not the session's client.")
+        raise ValidationFailed.for_field("client_id", gettext("This is not the session's client."))
     return invoice_create_for_appointment(
         actor=actor, appointment_id=session.appointment_id, send=send, ip_address=ip_address
     )

@@ -8,6 +8,7 @@ from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from clinical.errors import ClinicalError
 from clinical.models import Session, SessionNote, SessionNoteVersion
@@ -41,25 +42,25 @@ def _target(note: SessionNote, changed: Iterable[str] = ()) -> AuditTarget:
 def _client(*, actor: User, client_id: UUID) -> Client:
     client = client_clinical_queryset(actor=actor).filter(pk=client_id).first()
     if client is None:
-        raise ValidationFailed.for_field("client_id", "No such client among your assigned clients.")
+        raise ValidationFailed.for_field("client_id", gettext("No such client among your assigned clients."))
     return client
 
 
 def _session(*, actor: User, session_id: UUID, client: Client) -> Session:
     session = session_visible_queryset(actor=actor).filter(pk=session_id).first()
     if session is None:
-        raise ValidationFailed.for_field("session_id", "No such session among yours.")
+        raise ValidationFailed.for_field("session_id", gettext("No such session among yours."))
     if session.client_id != client.pk:
-        raise ValidationFailed.for_field("session_id", "The session is of another client.")
+        raise ValidationFailed.for_field("session_id", gettext("The session is of another client."))
     return session
 
 
 def _appointment(*, actor: User, appointment_id: UUID, client: Client) -> Appointment:
     appointment = appointment_visible_queryset(actor=actor).filter(pk=appointment_id).first()
     if appointment is None:
-        raise ValidationFailed.for_field("appointment_id", "No such appointment among yours.")
+        raise ValidationFailed.for_field("appointment_id", gettext("No such appointment among yours."))
     if appointment.client_id != client.pk:
-        raise ValidationFailed.for_field("appointment_id", "The appointment is of another client.")
+        raise ValidationFailed.for_field("appointment_id", gettext("The appointment is of another client."))
     return appointment
 
 
@@ -70,7 +71,7 @@ def _links(*, actor: User, client: Client, session_id: UUID | None, appointment_
     appointment = _appointment(actor=actor, appointment_id=appointment_id, client=client) if appointment_id else None
     if session is not None and session.appointment_id is not None:
         if appointment is not None and appointment.pk != session.appointment_id:
-            raise ValidationFailed.for_field("appointment_id", "The session belongs to another appointment.")
+            raise ValidationFailed.for_field("appointment_id", gettext("The session belongs to another appointment."))
         return session, session.appointment_id
     return session, appointment.pk if appointment else None
 
@@ -90,7 +91,7 @@ def session_note_create(
     tied to one of the actor's sessions or appointments of that client. The actor is the
     author. Audited."""
     if not actor.is_therapist:
-        raise NotFoundError(message="Client not found.")
+        raise NotFoundError(message=gettext("Client not found."))
     client = _client(actor=actor, client_id=client_id)
     session, linked_appointment_id = _links(
         actor=actor, client=client, session_id=session_id, appointment_id=appointment_id
@@ -120,9 +121,19 @@ def _content(note: SessionNote) -> dict[str, Any]:
 
 def _own_and_open(*, actor: User, note: SessionNote, action: str) -> None:
     if note.therapist_id != actor.pk:
-        raise PermissionDeniedError(ClinicalError.SESSION_NOTE_NOT_AUTHOR, f"Only the note's author may {action} it.")
+        raise PermissionDeniedError(
+            ClinicalError.SESSION_NOTE_NOT_AUTHOR,
+            gettext("Only the note's author may update it.")
+            if action == "update"
+            else gettext("Only the note's author may delete it."),
+        )
     if note.is_locked:
-        raise ConflictError(ClinicalError.SESSION_NOTE_LOCKED, f"This note is locked; it cannot be {action}d.")
+        raise ConflictError(
+            ClinicalError.SESSION_NOTE_LOCKED,
+            gettext("This note is locked; it cannot be updated.")
+            if action == "update"
+            else gettext("This note is locked; it cannot be deleted."),
+        )
 
 
 @transaction.atomic
@@ -137,7 +148,9 @@ def session_note_update(
     note = session_note_get(actor=actor, note_id=note_id, for_update=True)
     _own_and_open(actor=actor, note=note, action="update")
     if "client_id" in changes and changes["client_id"] != note.client_id:
-        raise ValidationFailed.for_field("client_id", "A note stays with its client; write a new note instead.")
+        raise ValidationFailed.for_field(
+            "client_id", gettext("A note stays with its client; write a new note instead.")
+        )
     previous = _content(note)
     if "session_id" in changes or "appointment_id" in changes:
         session, appointment_id = _links(

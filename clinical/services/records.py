@@ -12,6 +12,7 @@ from uuid import UUID
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from practice.errors import NotFoundError, ValidationFailed
 from practice.models import AuditEvent, Client, User
@@ -112,7 +113,7 @@ def therapy_goal_create(
     completed has progress 100."""
     client = client_get(actor=actor, client_id=client_id, clinical=True)
     if target_date is not None and target_date < _local_today(client):
-        raise ValidationFailed.for_field("target_date", "The target date of a new goal cannot be in the past.")
+        raise ValidationFailed.for_field("target_date", gettext("The target date of a new goal cannot be in the past."))
     therapy_goal = TherapyGoal(
         client=client, therapist=actor, goal=goal, status=status, progress=progress, target_date=target_date
     )
@@ -150,7 +151,7 @@ def therapy_goal_update(
     client = client_get(actor=actor, client_id=client_id, clinical=True)
     therapy_goal = TherapyGoal.objects.select_for_update().filter(client=client, pk=goal_id).first()
     if therapy_goal is None:
-        raise NotFoundError(message="Goal not found.")
+        raise NotFoundError(message=gettext("Goal not found."))
     updates = {name: data[name] for name in ("goal", "progress", "target_date") if name in data}
     status = data.get("status", therapy_goal.status)
     if status != therapy_goal.status:
@@ -159,7 +160,7 @@ def therapy_goal_update(
     if status == TherapyGoal.Status.COMPLETED:
         if "progress" in data and data["progress"] != 100 and therapy_goal.status == TherapyGoal.Status.COMPLETED:
             raise ValidationFailed.for_field(
-                "progress", "A completed goal's progress is 100; set its status to active or paused first."
+                "progress", gettext("A completed goal's progress is 100; set its status to active or paused first.")
             )
         updates["progress"] = 100
     _, changed = model_update(instance=therapy_goal, fields=_GOAL_AUDITED_FIELDS, data=updates, clean=_goal_clean)

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from clinical.errors import ClinicalError
 from clinical.models import MoodReading, Session, SessionTemplate
@@ -50,7 +51,7 @@ def _validate(session: Session) -> None:
 def _not_in_progress(session: Session) -> ConflictError:
     return ConflictError(
         ClinicalError.SESSION_NOT_IN_PROGRESS,
-        "This session has ended; it can no longer change.",
+        gettext("This session has ended; it can no longer change."),
         data={"session_id": str(session.pk), "status": session.status},
     )
 
@@ -58,7 +59,7 @@ def _not_in_progress(session: Session) -> ConflictError:
 def _usable_template(*, actor: User, template_id: UUID) -> SessionTemplate:
     template = session_template_usable_queryset(therapist=actor).filter(pk=template_id).first()
     if template is None:
-        raise ValidationFailed.for_field("template_id", "No such template.")
+        raise ValidationFailed.for_field("template_id", gettext("No such template."))
     return template
 
 
@@ -83,18 +84,20 @@ def session_start(
     assigned to the actor (403). A template (practice-wide or the actor's own) pre-fills
     the goals and techniques. The appointment becomes in progress."""
     if not actor.is_therapist:
-        raise NotFoundError(message="Appointment not found.")
+        raise NotFoundError(message=gettext("Appointment not found."))
     appointment = appointment_get(actor=actor, appointment_id=appointment_id, for_update=True)
     existing = Session.objects.filter(appointment=appointment).values_list("pk", flat=True).first()
     if existing is not None:
         raise ConflictError(
             ClinicalError.SESSION_ALREADY_STARTED,
-            "A session was already started for this appointment.",
+            gettext("A session was already started for this appointment."),
             data={"session_id": str(existing), "appointment_id": str(appointment.pk)},
         )
     appointment_transition_check(appointment=appointment, to_status=Appointment.Status.IN_PROGRESS)
     if not client_clinical_queryset(actor=actor).filter(pk=appointment.client_id).exists():
-        raise PermissionDeniedError(ClinicalError.CLIENT_NOT_ASSIGNED, "The client is no longer assigned to you.")
+        raise PermissionDeniedError(
+            ClinicalError.CLIENT_NOT_ASSIGNED, gettext("The client is no longer assigned to you.")
+        )
     template = _usable_template(actor=actor, template_id=template_id) if template_id else None
     session = Session(
         practice_id=appointment.practice_id,
@@ -120,7 +123,7 @@ def session_start(
     except IntegrityError as exc:
         # A concurrent start of the same appointment won the one-to-one rule.
         raise ConflictError(
-            ClinicalError.SESSION_ALREADY_STARTED, "A session was already started for this appointment."
+            ClinicalError.SESSION_ALREADY_STARTED, gettext("A session was already started for this appointment.")
         ) from exc
     appointment_set_status(appointment=appointment, to_status=Appointment.Status.IN_PROGRESS)
     audit_log(

@@ -13,6 +13,7 @@ from uuid import UUID
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from practice.errors import ConflictError, NotFoundError, PermissionDeniedError, ValidationFailed
 from practice.models import AuditEvent, Client, Practice, User, UserNotification
@@ -86,7 +87,7 @@ def standard_surveys_install(*, practice: Practice) -> list[Survey]:
 
 def _therapist_only(actor: User) -> None:
     if not actor.is_therapist:
-        raise PermissionDeniedError(ClinicalError.THERAPISTS_ONLY, "Only therapists work with surveys.")
+        raise PermissionDeniedError(ClinicalError.THERAPISTS_ONLY, gettext("Only therapists work with surveys."))
 
 
 def _question_error(index: int, name: str, message: str) -> ValidationFailed:
@@ -100,7 +101,9 @@ def survey_questions_clean(questions: Sequence[Mapping[str, Any]]) -> list[dict[
     sent with them are dropped, as the create page sends both with every question). Ids
     are kept when given (unique within the survey), else ``q1``, ``q2``, ..."""
     if not 1 <= len(questions) <= MAX_QUESTIONS:
-        raise ValidationFailed.for_field("questions", f"A survey has 1 to {MAX_QUESTIONS} questions.")
+        raise ValidationFailed.for_field(
+            "questions", gettext("A survey has 1 to %(maximum)s questions.") % {"maximum": MAX_QUESTIONS}
+        )
     cleaned: list[dict[str, Any]] = []
     seen_ids: set[str] = set()
     for index, question in enumerate(questions):
@@ -180,7 +183,7 @@ def survey_create(
 def _survey_for_update(*, actor: User, survey_id: UUID) -> Survey:
     survey = survey_visible_queryset(actor=actor).select_for_update().filter(pk=survey_id).first()
     if survey is None:
-        raise NotFoundError(message="Survey not found.")
+        raise NotFoundError(message=gettext("Survey not found."))
     return survey
 
 
@@ -192,9 +195,11 @@ def survey_delete(*, actor: User, survey_id: UUID) -> Survey:
     marked deleted and disappears. Open assignments are cancelled either way."""
     survey = _survey_for_update(actor=actor, survey_id=survey_id)
     if survey.is_standard:
-        raise PermissionDeniedError(SurveyError.STANDARD_SURVEY_READ_ONLY, "A standard instrument cannot be deleted.")
+        raise PermissionDeniedError(
+            SurveyError.STANDARD_SURVEY_READ_ONLY, gettext("A standard instrument cannot be deleted.")
+        )
     if survey.created_by_id != actor.pk:
-        raise PermissionDeniedError(SurveyError.NOT_SURVEY_AUTHOR, "Only the survey's author may delete it.")
+        raise PermissionDeniedError(SurveyError.NOT_SURVEY_AUTHOR, gettext("Only the survey's author may delete it."))
     survey.status = Survey.Status.ARCHIVED
     update_fields = ["status", "updated_at"]
     if not SurveyResponse.objects.filter(survey=survey).exists():
@@ -214,7 +219,9 @@ def _assignable_survey(*, actor: User, survey_id: UUID) -> Survey:
     survey = _survey_for_update(actor=actor, survey_id=survey_id)
     _therapist_only(actor)
     if survey.status == Survey.Status.ARCHIVED:
-        raise ConflictError(SurveyError.SURVEY_ARCHIVED, "This survey is archived.", data={"survey_id": str(survey.pk)})
+        raise ConflictError(
+            SurveyError.SURVEY_ARCHIVED, gettext("This survey is archived."), data={"survey_id": str(survey.pk)}
+        )
     return survey
 
 
@@ -226,7 +233,7 @@ def _own_session(*, actor: User, session_id: UUID | None, client: Client | None)
         qs = qs.filter(client_id=client.pk)
     session = qs.first()
     if session is None:
-        raise ValidationFailed.for_field("session_id", "No such session of yours with this client.")
+        raise ValidationFailed.for_field("session_id", gettext("No such session of yours with this client."))
     return session
 
 
@@ -256,11 +263,11 @@ def survey_assign(
     missing = [pk for pk in wanted if pk not in clients]
     if missing:
         field = "client_id" if len(wanted) == 1 else "client_ids"
-        raise ValidationFailed.for_field(field, "No such client of yours.")
+        raise ValidationFailed.for_field(field, gettext("No such client of yours."))
     if due_date is not None and due_date < timezone.localdate(timezone=actor.practice.tzinfo):
-        raise ValidationFailed.for_field("due_date", "The due date cannot be in the past.")
+        raise ValidationFailed.for_field("due_date", gettext("The due date cannot be in the past."))
     if is_recurring and not recurrence_pattern:
-        raise ValidationFailed.for_field("recurrence_pattern", "A recurring assignment needs its pattern.")
+        raise ValidationFailed.for_field("recurrence_pattern", gettext("A recurring assignment needs its pattern."))
     session = _own_session(actor=actor, session_id=session_id, client=clients[wanted[0]] if len(wanted) == 1 else None)
     open_assignment = (
         SurveyAssignment.objects.filter(survey=survey, client_id__in=wanted, status=SurveyAssignment.Status.PENDING)
@@ -304,7 +311,7 @@ def survey_assign(
 def _already_assigned(survey: Survey, client_id: UUID, assignment_id: UUID | None) -> ConflictError:
     return ConflictError(
         SurveyError.SURVEY_ALREADY_ASSIGNED,
-        "This client already has an open assignment of this survey.",
+        gettext("This client already has an open assignment of this survey."),
         data={
             "survey_id": str(survey.pk),
             "client_id": str(client_id),
@@ -345,9 +352,11 @@ def survey_answers_clean(survey: Survey, answers: Sequence[Mapping[str, Any]]) -
     for index, answer in enumerate(answers):
         question_id = answer["question_id"]
         if question_id not in questions:
-            raise ValidationFailed.for_field(f"answers.{index}.question_id", "The survey has no such question.")
+            raise ValidationFailed.for_field(
+                f"answers.{index}.question_id", gettext("The survey has no such question.")
+            )
         if question_id in given:
-            raise ValidationFailed.for_field(f"answers.{index}.question_id", "Each question is answered once.")
+            raise ValidationFailed.for_field(f"answers.{index}.question_id", gettext("Each question is answered once."))
         given[question_id] = (index, answer.get("value"))
     cleaned = []
     for question in survey.questions:
@@ -356,7 +365,7 @@ def survey_answers_clean(survey: Survey, answers: Sequence[Mapping[str, Any]]) -
             if question["required"]:
                 raise ValidationFailed.for_field(
                     f"answers.{index}.value" if index is not None else "answers",
-                    f"Question {question['id']!r} is required.",
+                    gettext("Question %(question)s is required.") % {"question": repr(question["id"])},
                 )
             continue
         _check_answer(question, value, index)
@@ -370,11 +379,11 @@ def _pending_assignment(*, survey: Survey, client: Client, assignment_id: UUID |
         return qs.filter(status=SurveyAssignment.Status.PENDING).order_by("created_at", "id").first()
     assignment = qs.filter(pk=assignment_id).first()
     if assignment is None:
-        raise ValidationFailed.for_field("assignment_id", "No such assignment of this survey to this client.")
+        raise ValidationFailed.for_field("assignment_id", gettext("No such assignment of this survey to this client."))
     if assignment.status != SurveyAssignment.Status.PENDING:
         raise ConflictError(
             SurveyError.ASSIGNMENT_NOT_PENDING,
-            "This assignment is no longer open.",
+            gettext("This assignment is no longer open."),
             data={"assignment_id": str(assignment.pk), "status": assignment.status},
         )
     return assignment
@@ -403,7 +412,7 @@ def survey_response_create(
     survey = _assignable_survey(actor=actor, survey_id=survey_id)
     client = client_clinical_queryset(actor=actor).select_related("practice").filter(pk=client_id).first()
     if client is None:
-        raise ValidationFailed.for_field("client_id", "No such client of yours.")
+        raise ValidationFailed.for_field("client_id", gettext("No such client of yours."))
     session = _own_session(actor=actor, session_id=session_id, client=client)
     cleaned = survey_answers_clean(survey, answers)
     response = SurveyResponse(
@@ -433,7 +442,7 @@ def survey_response_create(
         # Another response completed the same assignment first (one response each).
         raise ConflictError(
             SurveyError.ASSIGNMENT_NOT_PENDING,
-            "This assignment is no longer open.",
+            gettext("This assignment is no longer open."),
             data={"assignment_id": str(response.assignment_id), "status": SurveyAssignment.Status.COMPLETED},
         ) from None
     if response.assignment is not None:

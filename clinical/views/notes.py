@@ -6,6 +6,7 @@ it does not exist (404). Only the author edits or
 deletes (403 for the client's other therapists). Every read and write is audited; a
 deleted note is kept but answers 404."""
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.response import Response
@@ -127,4 +128,4 @@ class SessionNoteViewSet(viewsets.GenericViewSet):
 
     def destroy(self, request, pk=None):
         session_note_delete(actor=request.user, note_id=pk, ip_address=client_ip(request))
-        return Response({"detail": "Session note deleted."})
+        return Response({"detail": gettext("Session note deleted.")})

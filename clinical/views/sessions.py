@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
@@ -175,6 +176,8 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
             exc.data = InvoiceSerializer(exc.invoice).data
             raise
         message = (
-            "Invoice created and sent." if invoice.status == Invoice.Status.SENT else "Invoice created as a draft."
+            gettext("Invoice created and sent.")
+            if invoice.status == Invoice.Status.SENT
+            else gettext("Invoice created as a draft.")
         )
         return Response(envelope(InvoiceSerializer(invoice).data, message), status=status.HTTP_201_CREATED)

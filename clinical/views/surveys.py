@@ -2,6 +2,7 @@
 their assignment to clients, the responses (health data, audited) and a client's outcome
 scores over time."""
 
+from django.utils.translation import gettext
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
@@ -134,7 +135,7 @@ class SurveyViewSet(viewsets.GenericViewSet):
         survey = services.survey_delete(actor=request.user, survey_id=pk)
         is_deleted = survey.deleted_at is not None
         payload = SurveyDeletedSerializer({"id": survey.pk, "status": survey.status, "is_deleted": is_deleted}).data
-        message = "Survey deleted." if is_deleted else "Survey archived: its responses are kept."
+        message = gettext("Survey deleted.") if is_deleted else gettext("Survey archived: its responses are kept.")
         return Response(envelope(payload, message))
 
     @extend_schema(

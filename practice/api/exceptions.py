@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 
@@ -27,7 +28,7 @@ logger = logging.getLogger("practice.api")
 class PayloadTooLarge(exceptions.APIException):
     status_code = status.HTTP_413_REQUEST_ENTITY_TOO_LARGE
     default_code = ErrorCode.PAYLOAD_TOO_LARGE
-    default_detail = "The request body is too large."
+    default_detail = gettext_lazy("The request body is too large.")
 
 
 def safe_text(text: Any) -> str:
@@ -119,19 +120,19 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
     headers: dict[str, str] = {}
     if isinstance(exc, DomainError):
         errors = [{**e, "field": camelize_path(e["field"]) if e.get("field") else None} for e in exc.errors]
-        body = error_envelope(int(exc.status_code), exc.code, exc.message, errors, exc.data)
+        body = error_envelope(int(exc.status_code), exc.code, str(exc.message), errors, exc.data)
         headers.update(exc.headers)
     elif isinstance(exc, DjangoValidationError):
         errors = flatten_errors(exc.message_dict if hasattr(exc, "error_dict") else exc.messages)
-        body = error_envelope(400, ErrorCode.VALIDATION_ERROR, "The request contains invalid data.", errors)
+        body = error_envelope(400, ErrorCode.VALIDATION_ERROR, gettext("The request contains invalid data."), errors)
     elif isinstance(exc, exceptions.ValidationError):
         errors = flatten_errors(exc.detail)
-        message = "The request contains invalid data."
+        message = gettext("The request contains invalid data.")
         if len(errors) == 1:
             message = errors[0]["message"]
         body = error_envelope(400, ErrorCode.VALIDATION_ERROR, message, errors)
     elif isinstance(exc, Http404):
-        body = error_envelope(404, ErrorCode.NOT_FOUND, "Not found.")
+        body = error_envelope(404, ErrorCode.NOT_FOUND, gettext("Not found."))
     elif isinstance(exc, DjangoPermissionDenied):
         body = error_envelope(403, ErrorCode.PERMISSION_DENIED, PermissionDeniedError.default_message)
     elif isinstance(exc, RequestDataTooBig):
@@ -144,7 +145,7 @@ def api_exception_handler(exc: Exception, context: dict) -> Response:
         body = error_envelope(exc.status_code, _api_exception_code(exc), _api_exception_message(exc))
     else:
         logger.exception("Unhandled error in %s", context.get("view").__class__.__name__)
-        body = error_envelope(500, ErrorCode.SERVER_ERROR, "An unexpected error occurred.")
+        body = error_envelope(500, ErrorCode.SERVER_ERROR, gettext("An unexpected error occurred."))
     if getattr(context.get("view"), "atomic_request", True):
         set_rollback()
     return Response(body, status=body["statusCode"], headers=headers)

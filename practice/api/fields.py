@@ -10,6 +10,8 @@ from datetime import UTC, date, datetime
 
 from django import forms
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -36,8 +38,8 @@ DATETIME_PATTERN = (
 # Times of day as the API writes and reads them: HH:MM, or HH:MM:SS.
 TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
 DATE_MESSAGES = {
-    "invalid": "Date has wrong format. Use YYYY-MM-DD.",
-    "out_of_range": f"Must be a date between {EARLIEST_YEAR} and {LATEST_YEAR}.",
+    "invalid": gettext_lazy("Date has wrong format. Use YYYY-MM-DD."),
+    "out_of_range": format_lazy(gettext_lazy("Must be a date between {0} and {1}."), EARLIEST_YEAR, LATEST_YEAR),
 }
 
 
@@ -64,7 +66,7 @@ def practice_tzinfo(context: dict | None = None):
 
 
 class StrictCharField(serializers.CharField):
-    default_error_messages = {"invalid": "Not a valid string."}
+    default_error_messages = {"invalid": gettext_lazy("Not a valid string.")}
 
     def to_internal_value(self, data):
         if not isinstance(data, str):
@@ -73,7 +75,7 @@ class StrictCharField(serializers.CharField):
 
 
 class StrictIntegerField(serializers.IntegerField):
-    default_error_messages = {"invalid": "A whole number is required."}
+    default_error_messages = {"invalid": gettext_lazy("A whole number is required.")}
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, (int, float)):
@@ -84,7 +86,7 @@ class StrictIntegerField(serializers.IntegerField):
 class StrictDecimalField(serializers.DecimalField):
     """A JSON number (money is a number with two decimals, never a string)."""
 
-    default_error_messages = {"invalid": "A number is required."}
+    default_error_messages = {"invalid": gettext_lazy("A number is required.")}
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, (int, float)):
@@ -93,7 +95,7 @@ class StrictDecimalField(serializers.DecimalField):
 
 
 class StrictBooleanField(serializers.BooleanField):
-    default_error_messages = {"invalid": "Must be true or false."}
+    default_error_messages = {"invalid": gettext_lazy("Must be true or false.")}
 
     def to_internal_value(self, data):
         if not isinstance(data, bool):
@@ -118,7 +120,7 @@ class StrictDateField(serializers.DateField):
 class StrictTimeField(serializers.TimeField):
     """A wall-clock time of day, ``HH:MM`` or ``HH:MM:SS`` (ASCII digits)."""
 
-    default_error_messages = {"invalid": "Time has wrong format. Use HH:MM or HH:MM:SS."}
+    default_error_messages = {"invalid": gettext_lazy("Time has wrong format. Use HH:MM or HH:MM:SS.")}
 
     def to_internal_value(self, value):
         if not isinstance(value, str) or not re.match(TIME_PATTERN, value):
@@ -134,9 +136,11 @@ class LocalDateTimeField(serializers.DateTimeField):
     repeats) is its first occurrence."""
 
     default_error_messages = {
-        "invalid": "Datetime has wrong format. Use ISO 8601: YYYY-MM-DDThh:mm[:ss[.fff]][Z|±hh:mm].",
-        "nonexistent": "{value} does not exist in the practice's time zone ({zone}): the clocks skip it.",
-        "out_of_range": f"Must be a datetime between {EARLIEST_YEAR} and {LATEST_YEAR}.",
+        "invalid": gettext_lazy("Datetime has wrong format. Use ISO 8601: YYYY-MM-DDThh:mm[:ss[.fff]][Z|±hh:mm]."),
+        "nonexistent": gettext_lazy("{value} does not exist in the practice's time zone ({zone}): the clocks skip it."),
+        "out_of_range": format_lazy(
+            gettext_lazy("Must be a datetime between {0} and {1}."), EARLIEST_YEAR, LATEST_YEAR
+        ),
     }
 
     def to_internal_value(self, value):

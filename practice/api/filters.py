@@ -4,6 +4,7 @@ from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
@@ -43,7 +44,7 @@ class LocalDateRangeFilterSet(django_filters.FilterSet):
         start = self.form.cleaned_data.get("startDate")
         end = self.form.cleaned_data.get("endDate")
         if start and end and start > end:
-            raise ValidationError({"endDate": ["endDate must not be before startDate."]})
+            raise ValidationError({"endDate": [gettext("endDate must not be before startDate.")]})
         return super().filter_queryset(queryset)
 
     def filter_start_date(self, queryset, name, value):

@@ -1,6 +1,7 @@
 from urllib.parse import unquote_to_bytes
 
 from django.http import HttpResponse
+from django.utils.translation import gettext
 
 from practice.errors import ErrorCode
 
@@ -34,7 +35,7 @@ class RejectNullBytesMiddleware:
     def __call__(self, request):
         raw_query = request.META.get("QUERY_STRING", "")
         if "\x00" in request.path or b"\x00" in unquote_to_bytes(raw_query):
-            body = error_envelope(400, ErrorCode.INVALID_REQUEST, "The request contains a NUL character.")
+            body = error_envelope(400, ErrorCode.INVALID_REQUEST, gettext("The request contains a NUL character."))
             return HttpResponse(render_error_json(body), status=400, content_type="application/json")
         return self.get_response(request)
 

@@ -1,6 +1,7 @@
 import math
 import re
 
+from django.utils.translation import gettext
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 
@@ -14,13 +15,15 @@ def _positive_int(raw: str | None, name: str, default: int, maximum: int | None 
         return default
     # ASCII digits only: int() would also take " 7", "+7", "7_0" and digits of any script.
     if not _INTEGER.match(raw):
-        raise ValidationError({name: [f"A positive whole number is required, not {raw[:20]!r}."]})
+        raise ValidationError(
+            {name: [gettext("A positive whole number is required, not %(value)s.") % {"value": repr(raw[:20])}]}
+        )
     # More digits than any page or limit (and than int() converts, 4300): above the maximum.
     value = int(raw) if len(raw) <= 20 else (-1 if raw.startswith("-") else 10**20)
     if value < 1:
-        raise ValidationError({name: ["Must be 1 or more."]})
+        raise ValidationError({name: [gettext("Must be 1 or more.")]})
     if maximum is not None and value > maximum:
-        raise ValidationError({name: [f"Must be {maximum} or less."]})
+        raise ValidationError({name: [gettext("Must be %(maximum)s or less.") % {"maximum": maximum}]})
     return value
 
 

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext, gettext_lazy
 from rest_framework.permissions import BasePermission
 
 from practice.errors import PermissionDeniedError, PracticeError
@@ -19,20 +20,22 @@ class IsPracticeMember(BasePermission):
         if not getattr(view, "two_factor_exempt", False) and user_two_factor_missing(user):
             raise PermissionDeniedError(
                 TWO_FACTOR_REQUIRED,
-                "Set up two-factor authentication first (POST /api/auth/setup-2fa, then /api/auth/verify-2fa).",
+                gettext(
+                    "Set up two-factor authentication first (POST /api/auth/setup-2fa, then /api/auth/verify-2fa)."
+                ),
             )
         return True
 
 
 class IsTherapist(IsPracticeMember):
-    message = "Only therapists may do this."
+    message = gettext_lazy("Only therapists may do this.")
 
     def has_permission(self, request, view) -> bool:
         return super().has_permission(request, view) and request.user.is_therapist
 
 
 class IsPracticeStaff(IsPracticeMember):
-    message = "Only practice staff may do this."
+    message = gettext_lazy("Only practice staff may do this.")
 
     def has_permission(self, request, view) -> bool:
         return super().has_permission(request, view) and request.user.is_practice_staff

@@ -1,6 +1,7 @@
 """Django-level fallbacks that keep the error envelope for anything under /api/."""
 
 from django.http import HttpResponse
+from django.utils.translation import gettext
 from django.views.defaults import page_not_found, server_error
 
 from practice.errors import ErrorCode
@@ -16,7 +17,7 @@ def _json(status: int, code: str, message: str) -> HttpResponse:
 
 def api_not_found(request, *args, **kwargs) -> HttpResponse:
     """Any /api/ path that no route matches, whatever the method."""
-    return _json(404, ErrorCode.NOT_FOUND, "Not found.")
+    return _json(404, ErrorCode.NOT_FOUND, gettext("Not found."))
 
 
 def handler404(request, exception=None):
@@ -27,13 +28,13 @@ def handler404(request, exception=None):
 
 def handler500(request):
     if request.path.startswith("/api/"):
-        return _json(500, ErrorCode.SERVER_ERROR, "An unexpected error occurred.")
+        return _json(500, ErrorCode.SERVER_ERROR, gettext("An unexpected error occurred."))
     return server_error(request)
 
 
 def handler400(request, exception=None):
     if request.path.startswith("/api/"):
-        return _json(400, ErrorCode.BAD_REQUEST, "Bad request.")
+        return _json(400, ErrorCode.BAD_REQUEST, gettext("Bad request."))
     from django.views.defaults import bad_request
 
     return bad_request(request, exception)

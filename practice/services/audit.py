@@ -33,7 +33,7 @@ def _lock_practice_chain(practice_id: UUID) -> None:
 @transaction.atomic
 def audit_log(
     *,
-    actor: User,
+    actor: User | None,
     action: str,
     targets: Iterable[AuditTarget],
     ip_address: str | None = None,
@@ -45,7 +45,7 @@ def audit_log(
     targets = list(targets)
     if not targets:
         return []
-    practice_id = practice.pk if practice else actor.practice_id
+    practice_id = practice.pk if practice else actor.practice_id  # an entry without actor names its practice
     _lock_practice_chain(practice_id)
     last = (
         AuditEvent.objects.filter(practice_id=practice_id).order_by("-sequence").values_list("sequence", "hash").first()

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.contrib.auth import authenticate
 from django.contrib.auth.models import update_last_login
 from django.db import transaction
+from django.utils.translation import gettext
 
 from practice.errors import AuthenticationError, PracticeError
 from practice.models import User
@@ -59,7 +60,7 @@ def auth_login(*, email: str, password: str, two_factor_code: str | None = None,
     user = authenticate(request, email=email, password=password)
     if user is None:
         lockout_record_failure(email)
-        raise AuthenticationError(PracticeError.INVALID_CREDENTIALS, "Invalid email or password.")
+        raise AuthenticationError(PracticeError.INVALID_CREDENTIALS, gettext("Invalid email or password."))
     if two_factor_is_enabled(user):
         if not two_factor_code:
             return LoginResult(user=user, temp_token=two_factor_challenge_start(user=user))

@@ -8,6 +8,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.translation import gettext
 
 from practice.errors import AccountLockedError, PracticeError
 
@@ -27,7 +28,8 @@ def lockout_check(email: str) -> None:
         wait = max(1, int(locked_until - time.time()))
         raise AccountLockedError(
             PracticeError.ACCOUNT_LOCKED,
-            f"Too many failed sign-ins. Try again in {math.ceil(wait / 60)} minute(s).",
+            gettext("Too many failed sign-ins. Try again in %(minutes)s minute(s).")
+            % {"minutes": math.ceil(wait / 60)},
             headers={"Retry-After": str(wait)},
         )
 

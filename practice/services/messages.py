@@ -10,6 +10,7 @@ from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from practice.errors import NotFoundError, PermissionDeniedError, ValidationFailed
 from practice.models import AuditEvent, Message, User, UserNotification
@@ -52,22 +53,24 @@ def message_send(
     gets an in-app notification in the same transaction; the send is audited."""
     content = content.strip()
     if not content:
-        raise ValidationFailed.for_field("content", "A message needs some text.")
+        raise ValidationFailed.for_field("content", gettext("A message needs some text."))
     recipient = (
         User.objects.filter(practice_id=actor.practice_id, is_active=True, pk=recipient_id)
         .only("id", "practice_id", "is_active", "role", "first_name", "last_name", "email")
         .first()
     )
     if recipient is None:
-        raise NotFoundError(message="Recipient not found.")
+        raise NotFoundError(message=gettext("Recipient not found."))
     if recipient.pk == actor.pk:
-        raise ValidationFailed.for_field("recipient_id", "You cannot send a message to yourself.")
+        raise ValidationFailed.for_field("recipient_id", gettext("You cannot send a message to yourself."))
     parent = None
     if parent_id is not None:
         pair = [actor.pk, recipient.pk]
         parent = Message.objects.filter(pk=parent_id, sender_id__in=pair, recipient_id__in=pair).first()
         if parent is None:
-            raise ValidationFailed.for_field("parent_message_id", "No such message between you and the recipient.")
+            raise ValidationFailed.for_field(
+                "parent_message_id", gettext("No such message between you and the recipient.")
+            )
     message = Message(
         practice_id=actor.practice_id,
         sender=actor,
@@ -113,9 +116,9 @@ def message_mark_read(*, actor: User, message_id: UUID, ip_address: str | None =
         .first()
     )
     if message is None or actor.pk not in (message.sender_id, message.recipient_id):
-        raise NotFoundError(message="Message not found.")
+        raise NotFoundError(message=gettext("Message not found."))
     if message.recipient_id != actor.pk:
-        raise PermissionDeniedError(message="Only the recipient marks a message read.")
+        raise PermissionDeniedError(message=gettext("Only the recipient marks a message read."))
     if message.read_at is None:
         message.read_at = timezone.now()
         message.save(update_fields=["read_at", "updated_at"])

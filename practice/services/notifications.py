@@ -8,6 +8,7 @@ from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from practice.errors import NotFoundError
 from practice.models import User, UserNotification
@@ -60,7 +61,7 @@ def _own(*, actor: User, notification_id: UUID) -> UserNotification:
         UserNotification.objects.select_for_update().filter(pk=notification_id, recipient_id=actor.pk).first()
     )
     if notification is None:
-        raise NotFoundError(message="Notification not found.")
+        raise NotFoundError(message=gettext("Notification not found."))
     return notification
 
 
@@ -89,4 +90,4 @@ def notification_delete(*, actor: User, notification_id: UUID) -> None:
     """Remove one of the actor's notifications. Anyone else's is a 404."""
     deleted, _ = UserNotification.objects.filter(pk=notification_id, recipient_id=actor.pk).delete()
     if not deleted:
-        raise NotFoundError(message="Notification not found.")
+        raise NotFoundError(message=gettext("Notification not found."))

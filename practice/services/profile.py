@@ -10,6 +10,7 @@ from uuid import UUID
 from django.core.files.base import ContentFile
 from django.core.files.storage import Storage
 from django.db import transaction
+from django.utils.translation import gettext
 
 from practice import photos
 from practice.errors import NotFoundError, ValidationFailed
@@ -62,7 +63,7 @@ def profile_update(
     therapist_data = therapist_data or {}
     if therapist_data and not actor.is_therapist:
         field = next(iter(therapist_data))
-        raise ValidationFailed.for_field(field, "Only therapists have a professional profile.")
+        raise ValidationFailed.for_field(field, gettext("Only therapists have a professional profile."))
     user = User.objects.select_for_update().get(pk=actor.pk)
     model_update(instance=user, fields=USER_PROFILE_FIELDS, data=user_data, clean=_clean_without("practice"))
     if therapist_data:
@@ -109,7 +110,7 @@ def _photo_remove(*, user_id: UUID) -> None:
     user = User.objects.select_for_update().get(pk=user_id)
     previous = user.profile_photo.name
     if not previous:
-        raise NotFoundError(message="No profile photo.")
+        raise NotFoundError(message=gettext("No profile photo."))
     user.profile_photo.name = ""
     user.save(update_fields=["profile_photo"])
     transaction.on_commit(lambda: _delete_stored_photo(previous))

@@ -20,6 +20,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from practice.errors import AuthenticationError, ConflictError, NotFoundError, PracticeError, ValidationFailed
 from practice.models import AuditEvent, TwoFactorChallenge, TwoFactorDevice, TwoFactorRecoveryCode, User
@@ -38,7 +39,7 @@ _TOTP_CODE = re.compile(rf"\d{{{TOTP_DIGITS}}}")
 _RECOVERY_CODE = re.compile(rf"[A-Z0-9]{{{RECOVERY_CODE_LENGTH}}}")
 
 INVALID_CODE = PracticeError.INVALID_TWO_FACTOR_CODE
-TEMP_TOKEN_INVALID = "This sign-in has expired or was already completed; sign in again."  # noqa: S105
+TEMP_TOKEN_INVALID = gettext_lazy("This sign-in has expired or was already completed; sign in again.")
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def _recovery_codes_create(device: TwoFactorDevice) -> list[str]:
 
 def _invalid_code(user: User, field: str = "code") -> ValidationFailed:
     lockout_record_failure(user.email)
-    message = "The verification code is not valid."
+    message = gettext("The verification code is not valid.")
     return ValidationFailed(INVALID_CODE, message, errors=[{"field": field, "message": message}])
 
 
@@ -133,7 +134,7 @@ def two_factor_verify(*, user: User, code: str, field: str = "code", allow_recov
     lockout_check(user.email)
     device = TwoFactorDevice.objects.filter(user=user, enabled=True).first()
     if device is None:
-        raise ConflictError(PracticeError.TWO_FACTOR_NOT_ENABLED, "Two-factor authentication is not enabled.")
+        raise ConflictError(PracticeError.TWO_FACTOR_NOT_ENABLED, gettext("Two-factor authentication is not enabled."))
     now = timezone.now()
     code = _normalise(code)
     if _TOTP_CODE.fullmatch(code):
@@ -152,7 +153,9 @@ def two_factor_setup(*, user: User) -> TwoFactorSetup:
     ``two_factor_enable``. With two-factor authentication already on, a conflict."""
     existing = TwoFactorDevice.objects.select_for_update().filter(user=user).first()
     if existing is not None and existing.enabled:
-        raise ConflictError(PracticeError.TWO_FACTOR_ALREADY_ENABLED, "Two-factor authentication is already enabled.")
+        raise ConflictError(
+            PracticeError.TWO_FACTOR_ALREADY_ENABLED, gettext("Two-factor authentication is already enabled.")
+        )
     if existing is not None:
         existing.delete()
     secret = pyotp.random_base32()
@@ -176,14 +179,16 @@ def two_factor_enable(*, user: User, secret: str, code: str) -> TwoFactorDevice:
     device = TwoFactorDevice.objects.select_for_update().filter(user=user).first()
     if device is None:
         raise NotFoundError(
-            PracticeError.TWO_FACTOR_NOT_SET_UP, "Start two-factor setup first (POST /api/auth/setup-2fa)."
+            PracticeError.TWO_FACTOR_NOT_SET_UP, gettext("Start two-factor setup first (POST /api/auth/setup-2fa).")
         )
     if device.enabled:
-        raise ConflictError(PracticeError.TWO_FACTOR_ALREADY_ENABLED, "Two-factor authentication is already enabled.")
+        raise ConflictError(
+            PracticeError.TWO_FACTOR_ALREADY_ENABLED, gettext("Two-factor authentication is already enabled.")
+        )
     if not hmac.compare_digest(_normalise(secret).encode(), device.secret.encode()):
         raise ValidationFailed.for_field(
             "secret",
-            "This is not the secret of the current setup; start setup again.",
+            gettext("This is not the secret of the current setup; start setup again."),
             PracticeError.TWO_FACTOR_SECRET_MISMATCH,
         )
     now = timezone.now()

@@ -68,9 +68,13 @@ MIDDLEWARE = [
     "practice.api.middleware.RejectNullBytesMiddleware",
     "practice.api.middleware.CurrentRequestMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    # The language from Accept-Language (else LANGUAGE_CODE); a signed-in user's own
+    # language replaces it once they are known (practice.i18n), and Content-Language says which.
+    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "practice.middleware.AdminLocaleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -281,6 +285,7 @@ SPECTACULAR_SETTINGS = {
         "SurveyQuestionTypeEnum": "clinical.services.surveys.QUESTION_TYPES",
         "SurveyAssignmentStatusEnum": "clinical.models.SurveyAssignment.Status",
         "UserRoleEnum": "practice.models.User.Role",
+        "LanguageEnum": "practice.models.Language",
         "PriorityLevelEnum": "practice.models.Message.Priority",
         "NotificationPriorityEnum": "practice.models.UserNotification.Priority",
         "NotificationTypeEnum": "practice.models.UserNotification.TYPES",
@@ -297,7 +302,12 @@ RECURRING_HORIZON_WEEKS = int(os.environ.get("RECURRING_HORIZON_WEEKS", "12"))
 INVOICE_PAYMENT_TERM_DAYS = int(os.environ.get("INVOICE_PAYMENT_TERM_DAYS", "30"))
 
 # --- Internationalisation -------------------------------------------------------------------
-LANGUAGE_CODE = "en-us"
+# Dutch and English. A request is answered in the signed-in user's preferred_language, else
+# the Accept-Language header's, else the practice's default_language; LANGUAGE_CODE answers
+# requests with none of these (anonymous, no Accept-Language). See practice/i18n.py.
+LANGUAGE_CODE = os.environ.get("LANGUAGE_CODE", "en")
+LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
@@ -386,6 +396,12 @@ LOGGING = {
 # key that signs them, never stored in the database (default: derived from SECRET_KEY).
 AUDIT_CHECKPOINT_PATH = os.environ.get("AUDIT_CHECKPOINT_PATH", str(BASE_DIR / "audit-checkpoints.jsonl"))
 AUDIT_CHECKPOINT_KEY = os.environ.get("AUDIT_CHECKPOINT_KEY", "")
+
+# --- Audit trail -----------------------------------------------------------------------------
+# How long audit entries are kept (days) before `manage.py prune_audit_trail` may remove them.
+# NEN 7513 asks for at least five years: a shorter setting fails the system checks.
+AUDIT_RETENTION_MIN_DAYS = 5 * 365 + 2  # five years, leap days included
+AUDIT_RETENTION_DAYS = int(os.environ.get("AUDIT_RETENTION_DAYS", str(AUDIT_RETENTION_MIN_DAYS)))
 
 # Number of reverse proxies in front of the app whose X-Forwarded-For is trusted.
 TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))

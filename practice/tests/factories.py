@@ -23,6 +23,8 @@ class PracticeFactory(DjangoModelFactory):
     timezone = "Europe/Amsterdam"
     currency = "EUR"
     country = "NL"
+    # Tests read messages in English unless they ask for Dutch (the model's default is nl).
+    default_language = "en"
 
 
 class UserFactory(DjangoModelFactory):

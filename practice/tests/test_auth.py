@@ -64,7 +64,7 @@ def test_access_token_authenticates_me(anon_api, user):
             "last_name": "Login",
             "full_name": "Lena Login",
             "phone": None,
-            "preferred_language": "nl",
+            "preferred_language": "en",  # the practice's default: the user chose none
             "two_factor_enabled": False,
             "two_factor_setup_completed": False,
             "email_verified": False,

@@ -158,6 +158,7 @@ MATRIX = [
     Row("GET",    "/api/schema/",                                 200, 200, 200, 200, 200),
     Row("GET",    "/api/docs/",                                   200, 200, 200, 200, 200),
     Row("GET",    "/api/redoc/",                                  200, 200, 200, 200, 200),
+    Row("GET",    "/api/",                                        200, 200, 200, 200, 200),
     # Signed in.
     Row("GET",    "/api/auth/me",                                 401, 200, 200, 200, 200),
     # Two-factor: the therapists have it on (a new setup conflicts, a wrong code is refused);
@@ -169,6 +170,8 @@ MATRIX = [
     Row("GET",    "/api/clients",                                 401, 200, 200, 200, 200,
         record="client", seen_by=("owner", "staff")),
     Row("GET",    "/api/clients/{client}",                        401, 200, 404, 200, 404),
+    # The client's access log (NEN 7513): practice staff only.
+    Row("GET",    "/api/clients/{client}/access-log",             401, 403, 403, 200, 403),
     # Appointments: a therapist their own, staff the practice's.
     Row("GET",    "/api/appointments",                            401, 200, 200, 200, 200,
         record="upcoming", seen_by=("owner", "staff")),

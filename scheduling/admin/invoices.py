@@ -4,6 +4,7 @@ edited or deleted here: their numbers and amounts are fixed once given."""
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from practice.admin_scoping import PracticeScopedAdmin, ReadOnlyAdminMixin
 from practice.errors import DomainError
@@ -85,14 +86,18 @@ class InvoiceAdmin(PracticeScopedAdmin):
             except DomainError as exc:
                 refused.append(f"{invoice.invoice_number}: {exc.message}")
         if changed:
-            self.message_user(request, f"{changed} invoice(s) {done}.", messages.SUCCESS)
+            self.message_user(
+                request,
+                done % {"count": changed},
+                messages.SUCCESS,
+            )
         for line in refused:
             self.message_user(request, line, messages.ERROR)
 
     @admin.action(description="Send to the client (draft invoices)", permissions=["change"])
     def send_to_client(self, request, queryset):
-        self._apply(request, queryset, invoice_send, "sent")
+        self._apply(request, queryset, invoice_send, gettext("%(count)s invoice(s) sent."))
 
     @admin.action(description="Mark as paid today (sent invoices)", permissions=["change"])
     def mark_paid(self, request, queryset):
-        self._apply(request, queryset, invoice_mark_paid, "marked paid")
+        self._apply(request, queryset, invoice_mark_paid, gettext("%(count)s invoice(s) marked paid."))

@@ -4,6 +4,7 @@ Staff who are not superusers see only their own practice's rows."""
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
+from django.utils.translation import gettext
 
 from practice.admin_scoping import PracticeScopedAdmin, ReadOnlyAdminMixin
 from practice.errors import DomainError
@@ -48,9 +49,17 @@ class NoShowRecordAdmin(ReadOnlyAdminMixin, PracticeScopedAdmin):
             try:
                 invoice = invoice_create_for_no_show(actor=request.user, appointment_id=record.appointment_id)
             except DomainError as exc:
-                self.message_user(request, f"{record.client}: {exc.message}", messages.ERROR)
+                self.message_user(
+                    request,
+                    gettext("%(client)s: %(message)s") % {"client": record.client, "message": exc.message},
+                    messages.ERROR,
+                )
             else:
-                self.message_user(request, f"Invoice {invoice.invoice_number} created.", messages.SUCCESS)
+                self.message_user(
+                    request,
+                    gettext("Invoice %(invoice_number)s created.") % {"invoice_number": invoice.invoice_number},
+                    messages.SUCCESS,
+                )
 
     def has_invoice_permission(self, request) -> bool:
         # The fee history stays read-only; invoicing a fee needs the right to add invoices.
@@ -75,9 +84,13 @@ class NotificationAdmin(ReadOnlyAdminMixin, PracticeScopedAdmin):
     def retry_now(self, request, queryset: QuerySet[Notification]):
         count = notifications_retry_now(ids=queryset.values_list("pk", flat=True))
         if count:
-            self.message_user(request, f"{count} notification(s) queued; sending them now.", messages.SUCCESS)
+            self.message_user(
+                request,
+                gettext("%(count)s notification(s) queued; sending them now.") % {"count": count},
+                messages.SUCCESS,
+            )
         else:
-            self.message_user(request, "Nothing to retry: the selected notifications were already sent.")
+            self.message_user(request, gettext("Nothing to retry: the selected notifications were already sent."))
 
     def has_retry_permission(self, request) -> bool:
         # Rows stay read-only; retrying needs the model's change permission.

@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from practice.models import Client, Practice, TimeStampedModel, User
 
@@ -64,6 +65,8 @@ class Appointment(TimeStampedModel):
     occurrence_date = models.DateField(null=True, blank=True, help_text="Local date of the occurrence in its series.")
 
     class Meta:
+        verbose_name = _("appointment")
+        verbose_name_plural = _("appointments")
         ordering = ["starts_at", "id"]
         indexes = [
             models.Index(fields=["therapist", "starts_at"], name="appt_therapist_start_idx", include=["status"]),

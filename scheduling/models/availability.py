@@ -6,6 +6,7 @@ Booking outside it is allowed but flagged (``scheduling.selectors.availability``
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from practice.models import Practice, TimeStampedModel, User
 
@@ -43,7 +44,8 @@ class Availability(TimeStampedModel):
     vacation_message = models.TextField(max_length=1000, blank=True)
 
     class Meta:
-        verbose_name_plural = "availabilities"
+        verbose_name = _("availability")
+        verbose_name_plural = _("availabilities")
         constraints = [
             models.CheckConstraint(
                 condition=Q(vacation_start__isnull=True)
@@ -65,6 +67,8 @@ class AvailabilityDay(models.Model):
     is_available = models.BooleanField(default=True)
 
     class Meta:
+        verbose_name = _("availability day")
+        verbose_name_plural = _("availability days")
         ordering = ["availability", "weekday"]
         constraints = [
             models.UniqueConstraint(fields=["availability", "weekday"], name="availability_day_uniq"),
@@ -88,6 +92,8 @@ class AvailabilitySlot(models.Model):
     is_break = models.BooleanField(default=False)
 
     class Meta:
+        verbose_name = _("availability slot")
+        verbose_name_plural = _("availability slots")
         ordering = ["day", "start_time", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(end_time__gt=F("start_time")), name="availability_slot_ends_after_start")
@@ -108,6 +114,8 @@ class AvailabilityException(models.Model):
     slots = models.JSONField(default=list, blank=True, help_text='[{"start": "HH:MM", "end": "HH:MM"}, ...]')
 
     class Meta:
+        verbose_name = _("availability exception")
+        verbose_name_plural = _("availability exceptions")
         ordering = ["availability", "date"]
         constraints = [models.UniqueConstraint(fields=["availability", "date"], name="availability_exception_uniq")]
 

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from practice.models import Client, Practice, TimeStampedModel, User
 
@@ -39,6 +40,8 @@ class SessionRate(TimeStampedModel):
     )
 
     class Meta:
+        verbose_name = _("session rate")
+        verbose_name_plural = _("session rates")
         ordering = ["practice", "appointment_type"]
         constraints = [
             models.UniqueConstraint(fields=["practice", "appointment_type"], name="session_rate_practice_type_uniq"),
@@ -66,7 +69,8 @@ class BillingSettings(TimeStampedModel):
     )
 
     class Meta:
-        verbose_name_plural = "billing settings"
+        verbose_name = _("billing settings")
+        verbose_name_plural = _("billing settings")
 
     def __str__(self) -> str:
         return f"Billing settings of {self.practice}"
@@ -82,6 +86,8 @@ class InvoiceNumberCounter(models.Model):
     last_number = models.PositiveIntegerField(default=0)
 
     class Meta:
+        verbose_name = _("invoice number counter")
+        verbose_name_plural = _("invoice number counters")
         constraints = [models.UniqueConstraint(fields=["practice", "year"], name="invoice_counter_practice_year_uniq")]
 
     def __str__(self) -> str:
@@ -123,6 +129,8 @@ class Invoice(TimeStampedModel):
     notes = models.TextField(blank=True)
 
     class Meta:
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
         ordering = ["-issue_date", "-sequence"]
         indexes = [
             models.Index(fields=["practice", "status"], name="invoice_practice_status_idx"),
@@ -155,6 +163,8 @@ class InvoiceItem(models.Model):
     tax_rate = models.DecimalField(**RATE)
 
     class Meta:
+        verbose_name = _("invoice line")
+        verbose_name_plural = _("invoice lines")
         ordering = ["invoice", "id"]
 
     def __str__(self) -> str:

@@ -9,6 +9,8 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_noop
 
 from practice.models import Client, Practice, TimeStampedModel, User
 
@@ -24,8 +26,9 @@ EMAIL_PLACEHOLDERS = {
 }
 PLACEHOLDER_PATTERN = re.compile(r"\{(\w+)\}")
 
-DEFAULT_EMAIL_SUBJECT = "Missed appointment at {practice_name}"
-DEFAULT_EMAIL_BODY = (
+# Sent translated into the client's language while a policy keeps them unchanged.
+DEFAULT_EMAIL_SUBJECT = gettext_noop("Missed appointment at {practice_name}")
+DEFAULT_EMAIL_BODY = gettext_noop(
     "Dear {client_name},\n\n"
     "We missed you at your appointment on {appointment_time}. "
     "If you would like to book a new appointment, please get in touch with us.\n\n"
@@ -81,7 +84,8 @@ class NoShowPolicy(TimeStampedModel):
     is_active = models.BooleanField(default=True)
 
     class Meta:
-        verbose_name_plural = "no-show policies"
+        verbose_name = _("no-show policy")
+        verbose_name_plural = _("no-show policies")
         ordering = ["practice", "-is_active", "-created_at"]
         constraints = [
             models.UniqueConstraint(
@@ -123,6 +127,8 @@ class NoShowRecord(TimeStampedModel):
     currency = models.CharField(max_length=3, blank=True, help_text="ISO 4217 code; empty when no fee.")
 
     class Meta:
+        verbose_name = _("no-show")
+        verbose_name_plural = _("no-shows")
         ordering = ["-applied_at"]
         indexes = [
             models.Index(fields=["practice", "applied_at"], name="noshow_practice_applied_idx"),

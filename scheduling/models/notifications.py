@@ -5,6 +5,7 @@ the change: the row keeps the error and is retried by ``send_pending_notificatio
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from practice.models import Client, Practice, TimeStampedModel
 
@@ -47,6 +48,8 @@ class Notification(TimeStampedModel):
     )
 
     class Meta:
+        verbose_name = _("outgoing email")
+        verbose_name_plural = _("outgoing emails")
         ordering = ["-created_at"]
         indexes = [
             # The delivery command's scan: only undelivered rows, by due time.

@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
 
 from practice.models import Client, Practice, TimeStampedModel, User, validate_timezone
 
@@ -48,8 +49,9 @@ class RecurringSeries(TimeStampedModel):
     stopped_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
+        verbose_name = _("recurring series")
+        verbose_name_plural = _("recurring series")
         ordering = ["-created_at", "id"]
-        verbose_name_plural = "recurring series"
         indexes = [
             models.Index(fields=["is_active", "generated_until"], name="series_active_generated_idx"),
             models.Index(fields=["therapist", "is_active"], name="series_therapist_active_idx"),

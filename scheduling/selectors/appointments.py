@@ -19,6 +19,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils.translation import gettext
 
 from practice.errors import NotFoundError
 from practice.models import User
@@ -43,7 +44,7 @@ def appointment_get(*, actor: User, appointment_id: UUID, for_update: bool = Fal
         qs = qs.select_for_update(of=("self",))
     appointment = qs.filter(pk=appointment_id).first()
     if appointment is None:
-        raise NotFoundError(message="Appointment not found.")
+        raise NotFoundError(message=gettext("Appointment not found."))
     return appointment
 
 

@@ -5,6 +5,7 @@ writes the object whole; times of day are ``HH:MM`` in the practice's time zone.
 import re
 from datetime import time
 
+from django.utils.translation import gettext
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -43,7 +44,7 @@ class AvailabilitySlotInputSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs["end"] <= attrs["start"]:
-            raise serializers.ValidationError({"end": ["The end must be after the start."]})
+            raise serializers.ValidationError({"end": [gettext("The end must be after the start.")]})
         return attrs
 
 
@@ -63,7 +64,7 @@ class AvailabilityExceptionSlotInputSerializer(serializers.Serializer):
 
     def validate(self, attrs):
         if attrs["end"] <= attrs["start"]:
-            raise serializers.ValidationError({"end": ["The end must be after the start."]})
+            raise serializers.ValidationError({"end": [gettext("The end must be after the start.")]})
         return attrs
 
 
@@ -100,7 +101,7 @@ class AvailabilityInputSerializer(serializers.Serializer):
     def validate_regular_hours(self, days):
         weekdays = [day["weekday"] for day in days]
         if len(set(weekdays)) != len(weekdays):
-            raise serializers.ValidationError("Each weekday at most once.")
+            raise serializers.ValidationError(gettext("Each weekday at most once."))
         return days
 
 

@@ -9,6 +9,7 @@ from uuid import UUID
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from practice.errors import ConflictError, NotFoundError, ValidationFailed
 from practice.formats import utc_iso
@@ -59,8 +60,8 @@ def appointment_transition_check(*, appointment: Appointment, to_status: str) ->
     if not appointment_status_allows(status=appointment.status, to_status=to_status):
         raise ConflictError(
             SchedulingError.INVALID_STATUS_TRANSITION,
-            f"An appointment that is {Status(appointment.status).label.lower()} cannot become "
-            f"{Status(to_status).label.lower()}.",
+            gettext("An appointment that is %(status)s cannot become %(new_status)s.")
+            % {"status": Status(appointment.status).label.lower(), "new_status": Status(to_status).label.lower()},
             data={"appointment_id": str(appointment.pk), "status": appointment.status, "requested_status": to_status},
         )
 
@@ -108,11 +109,11 @@ def _is_overlap_violation(exc: IntegrityError) -> bool:
 
 def _validate_times(starts_at: datetime, ends_at: datetime) -> None:
     if ends_at <= starts_at:
-        raise ValidationFailed.for_field("ends_at", "The end must be after the start.")
+        raise ValidationFailed.for_field("ends_at", gettext("The end must be after the start."))
     if ends_at - starts_at > MAX_APPOINTMENT_LENGTH:
-        raise ValidationFailed.for_field("ends_at", "An appointment lasts at most 12 hours.")
+        raise ValidationFailed.for_field("ends_at", gettext("An appointment lasts at most 12 hours."))
     if abs(starts_at - timezone.now()) > MAX_BOOKING_DISTANCE:
-        raise ValidationFailed.for_field("starts_at", "The start must be within ten years of today.")
+        raise ValidationFailed.for_field("starts_at", gettext("The start must be within ten years of today."))
 
 
 def _validate(appointment: Appointment) -> None:
@@ -151,22 +152,22 @@ def _bookable_therapist(*, actor: User, therapist_id: UUID | None) -> User:
     if therapist_id is None:
         if actor.is_therapist:
             return actor
-        raise ValidationFailed.for_field("therapist_id", "Choose the therapist for the appointment.")
+        raise ValidationFailed.for_field("therapist_id", gettext("Choose the therapist for the appointment."))
     therapists = User.objects.filter(practice_id=actor.practice_id, role=User.Role.THERAPIST, is_active=True)
     if not actor.is_practice_staff:
         therapists = therapists.filter(pk=actor.pk)
     therapist = therapists.filter(pk=therapist_id).first()
     if therapist is None:
-        raise ValidationFailed.for_field("therapist_id", "No such therapist.")
+        raise ValidationFailed.for_field("therapist_id", gettext("No such therapist."))
     return therapist
 
 
 def _bookable_client(*, actor: User, therapist: User, client_id: UUID) -> Client:
     client = client_visible_queryset(actor=actor).filter(pk=client_id).first()
     if client is None:
-        raise ValidationFailed.for_field("client_id", "No such client.")
+        raise ValidationFailed.for_field("client_id", gettext("No such client."))
     if not client.therapists.filter(pk=therapist.pk).exists():
-        raise ValidationFailed.for_field("client_id", "This client is not assigned to the therapist.")
+        raise ValidationFailed.for_field("client_id", gettext("This client is not assigned to the therapist."))
     return client
 
 
@@ -222,7 +223,8 @@ def appointment_update(*, actor: User, appointment_id: UUID, changes: dict[str, 
     if appointment.status not in EDITABLE_STATUSES:
         raise ConflictError(
             SchedulingError.APPOINTMENT_NOT_EDITABLE,
-            f"A {Status(appointment.status).label.lower()} appointment can no longer be changed.",
+            gettext("A %(status)s appointment can no longer be changed.")
+            % {"status": Status(appointment.status).label.lower()},
             data={"appointment_id": str(appointment.pk), "status": appointment.status},
         )
     new_status = changes.get("status", appointment.status)
@@ -244,7 +246,7 @@ def appointment_cancel(*, actor: User, appointment_id: UUID, reason: str) -> App
     ``invalid_status_transition``."""
     reason = reason.strip()
     if not reason:
-        raise ValidationFailed.for_field("reason", "A reason is required.")
+        raise ValidationFailed.for_field("reason", gettext("A reason is required."))
     appointment = appointment_get(actor=actor, appointment_id=appointment_id, for_update=True)
     appointment = appointment_set_status(
         appointment=appointment,
@@ -273,14 +275,14 @@ def appointment_prepare(
     only while it is scheduled or confirmed and has not started (409
     ``appointment_not_upcoming``)."""
     if not actor.is_therapist:
-        raise NotFoundError(message="Appointment not found.")
+        raise NotFoundError(message=gettext("Appointment not found."))
     # A therapist sees only their own appointments, so this is the appointment's therapist.
     appointment = appointment_get(actor=actor, appointment_id=appointment_id, for_update=True)
     now = timezone.now()
     if appointment.status not in EDITABLE_STATUSES or appointment.starts_at <= now:
         raise ConflictError(
             SchedulingError.APPOINTMENT_NOT_UPCOMING,
-            "Preparation notes can only be written for an upcoming appointment.",
+            gettext("Preparation notes can only be written for an upcoming appointment."),
             data={"appointment_id": str(appointment.pk), "status": appointment.status},
         )
     appointment.preparation_notes = preparation_notes

@@ -5,6 +5,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from practice.errors import NotFoundError, ValidationFailed
 from practice.models import User
@@ -27,7 +28,7 @@ PREFERENCE_FIELDS = (
 
 def _overlap_error(path: str) -> ValidationFailed:
     return ValidationFailed.for_field(
-        path, "Overlaps an earlier slot of the same day.", code=SchedulingError.AVAILABILITY_OVERLAP
+        path, gettext("Overlaps an earlier slot of the same day."), code=SchedulingError.AVAILABILITY_OVERLAP
     )
 
 
@@ -70,18 +71,18 @@ def availability_replace(
     under the availability's row lock, so a concurrent save never interleaves; on
     PostgreSQL an exclusion constraint backs the overlap rule."""
     if not actor.is_therapist:
-        raise NotFoundError(message="Availability not found.")
+        raise NotFoundError(message=gettext("Availability not found."))
     for index, day in enumerate(regular_hours):
         _check_no_overlap(day["slots"], f"regular_hours.{index}.slots")
     seen = {}
     for index, exception in enumerate(exceptions):
         if exception["date"] in seen:
-            raise ValidationFailed.for_field(f"exceptions.{index}.date", "Another exception has this date.")
+            raise ValidationFailed.for_field(f"exceptions.{index}.date", gettext("Another exception has this date."))
         seen[exception["date"]] = index
         _check_no_overlap(exception["slots"], f"exceptions.{index}.slots")
     start, end = preferences.get("vacation_start"), preferences.get("vacation_end")
     if start and end and end < start:
-        raise ValidationFailed.for_field("vacation_end", "The vacation cannot end before it starts.")
+        raise ValidationFailed.for_field("vacation_end", gettext("The vacation cannot end before it starts."))
 
     availability = _lock(therapist=actor)
     for name in PREFERENCE_FIELDS:
@@ -116,7 +117,7 @@ def availability_replace(
             AvailabilitySlot.objects.bulk_create(slots)
     except IntegrityError as exc:  # only if the checks above were bypassed
         raise ValidationFailed.for_field(
-            "regular_hours", "Slots of one day overlap.", code=SchedulingError.AVAILABILITY_OVERLAP
+            "regular_hours", gettext("Slots of one day overlap."), code=SchedulingError.AVAILABILITY_OVERLAP
         ) from exc
     AvailabilityException.objects.bulk_create(
         AvailabilityException(

@@ -6,6 +6,7 @@ from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from practice.errors import ValidationFailed
 from practice.models import User
@@ -57,9 +58,11 @@ def appointment_create_local(
     tz = actor.practice.tzinfo
     for field, wall_time in (("start_time", start), ("end_time", end)):
         if not local_wall_time_exists(day, wall_time, tz):
-            raise ValidationFailed.for_field(field, "That time does not exist on this day (the clocks move forward).")
+            raise ValidationFailed.for_field(
+                field, gettext("That time does not exist on this day (the clocks move forward).")
+            )
     if end <= start:
-        raise ValidationFailed.for_field("end_time", "The end must be after the start.")
+        raise ValidationFailed.for_field("end_time", gettext("The end must be after the start."))
     return appointment_create(
         actor=actor,
         client_id=client_id,

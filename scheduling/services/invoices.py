@@ -7,9 +7,11 @@ from uuid import UUID
 
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from practice.errors import ConflictError, ValidationFailed
+from practice.i18n import client_language
 from practice.models import AuditEvent, Practice, User
 from practice.services.audit import AuditTarget, audit_log
 from scheduling.errors import SchedulingError
@@ -175,7 +177,7 @@ def invoice_create_for_appointment(
     if appointment.status != Appointment.Status.COMPLETED:
         raise ConflictError(
             SchedulingError.INVOICE_NOT_BILLABLE,
-            "Only a completed session can be invoiced.",
+            gettext("Only a completed session can be invoiced."),
             data={"status": appointment.status},
         )
     rate = SessionRate.objects.filter(
@@ -184,8 +186,8 @@ def invoice_create_for_appointment(
     if rate is None:
         raise ConflictError(
             SchedulingError.SESSION_RATE_MISSING,
-            f"The practice has no rate for {appointment.get_appointment_type_display().lower()} sessions yet; "
-            "staff set rates in the admin.",
+            gettext("The practice has no rate for %(appointment_type)s sessions yet; staff set rates in the admin.")
+            % {"appointment_type": appointment.get_appointment_type_display().lower()},
             data={"appointment_type": appointment.appointment_type},
         )
     description = rate.description or f"{appointment.get_appointment_type_display()} session"
@@ -214,7 +216,9 @@ def invoice_create_for_no_show(*, actor: User, appointment_id: UUID, ip_address:
         raise InvoiceAlreadyExists(existing)
     record = NoShowRecord.objects.filter(appointment=appointment).first()
     if record is None or not record.fee_amount:
-        raise ConflictError(SchedulingError.INVOICE_NOT_BILLABLE, "Only a no-show with a fee can be invoiced this way.")
+        raise ConflictError(
+            SchedulingError.INVOICE_NOT_BILLABLE, gettext("Only a no-show with a fee can be invoiced this way.")
+        )
     return _create(
         actor=actor,
         appointment=appointment,
@@ -231,7 +235,8 @@ def _transition(invoice: Invoice, to_status: str) -> None:
         target = Invoice.Status(to_status).label.lower()
         raise ConflictError(
             SchedulingError.INVALID_INVOICE_TRANSITION,
-            f"A {invoice.get_status_display().lower()} invoice cannot become {target}.",
+            gettext("A %(status)s invoice cannot become %(target)s.")
+            % {"status": invoice.get_status_display().lower(), "target": target},
             data={"status": invoice.status},
         )
 
@@ -248,18 +253,25 @@ def invoice_send(*, actor: User, invoice: Invoice) -> Invoice:
     locked = _locked(invoice)
     _transition(locked, Invoice.Status.SENT)
     if not locked.client.email:
-        raise ValidationFailed.for_field("client", "The client has no email address to send the invoice to.")
+        raise ValidationFailed.for_field("client", gettext("The client has no email address to send the invoice to."))
     items = list(locked.items.order_by("id"))
     context = {"invoice": locked, "items": items, "practice_name": locked.practice.name}
-    subject = f"Invoice {locked.invoice_number} from {locked.practice.name}"[:255]
+    # In the client's language (else the practice's), whoever sends it.
+    with translation.override(client_language(locked.client, locked.practice)):
+        subject = (
+            gettext("Invoice %(number)s from %(practice)s")
+            % {"number": locked.invoice_number, "practice": locked.practice.name}
+        )[:255]
+        text_body = render_to_string("email/invoice.txt", {**context, "subject": subject})
+        html_body = render_to_string("email/invoice.html", {**context, "subject": subject})
     notification_queue_email(
         practice=locked.practice,
         client=locked.client,
         kind=Notification.Kind.INVOICE,
         to_address=locked.client.email,
         subject=subject,
-        text_body=render_to_string("email/invoice.txt", {**context, "subject": subject}),
-        html_body=render_to_string("email/invoice.html", {**context, "subject": subject}),
+        text_body=text_body,
+        html_body=html_body,
     )
     locked.status = Invoice.Status.SENT
     locked.sent_at = timezone.now()

@@ -6,9 +6,11 @@ from uuid import UUID
 
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
-from django.utils import formats, timezone
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext
 
 from practice.errors import ConflictError, ValidationFailed
+from practice.i18n import client_language
 from practice.models import AuditEvent, User
 from practice.services.audit import AuditTarget, audit_log
 from scheduling.errors import NoShowAlreadyAppliedError, SchedulingError
@@ -42,12 +44,14 @@ def _fee_for(*, apply_fee: bool, fee_amount: Decimal | None, policy: NoShowPolic
     if fee_amount is None:
         if policy is None:
             raise ValidationFailed.for_field(
-                "fee_amount", "A fee amount is required: the practice has no active no-show policy."
+                "fee_amount", gettext("A fee amount is required: the practice has no active no-show policy.")
             )
         return policy.default_fee
     if policy is not None and fee_amount > policy.maximum_fee:
         raise ValidationFailed.for_field(
-            "fee_amount", f"Ensure this value is less than or equal to {policy.maximum_fee}."
+            "fee_amount",
+            gettext("Ensure this value is less than or equal to %(maximum_fee)s.")
+            % {"maximum_fee": policy.maximum_fee},
         )
     return fee_amount
 
@@ -58,8 +62,14 @@ def no_show_email_render(*, record: NoShowRecord, policy: NoShowPolicy | None) -
     Times are shown in the practice's time zone."""
     appointment = record.appointment
     practice = appointment.practice
+    # In the client's language (else the practice's), whoever records the no-show.
+    with translation.override(client_language(appointment.client, practice)), timezone.override(practice.tzinfo):
+        return _no_show_email(record=record, policy=policy, appointment=appointment, practice=practice)
+
+
+def _no_show_email(*, record, policy, appointment, practice) -> tuple[str, str, str]:
     starts_at = timezone.localtime(appointment.starts_at, practice.tzinfo)
-    fee = f"{record.fee_amount:.2f}" if record.fee_amount is not None else "0.00"
+    fee = formats.number_format(record.fee_amount if record.fee_amount is not None else 0, 2)  # 12.50, 12,50
     values = {
         "client_name": appointment.client.full_name,
         "appointment_time": formats.date_format(starts_at, "l j F Y, H:i T"),
@@ -67,19 +77,23 @@ def no_show_email_render(*, record: NoShowRecord, policy: NoShowPolicy | None) -
         "currency": practice.currency,
         "practice_name": practice.name,
     }
-    subject = fill_placeholders(policy.email_subject if policy else DEFAULT_EMAIL_SUBJECT, values)
+    # The default texts are translated; a practice's own text is sent as written.
+    subject = fill_placeholders(_policy_text(policy.email_subject if policy else None, DEFAULT_EMAIL_SUBJECT), values)
     # A subject is one line of bounded length, whatever the names put into it.
     subject = " ".join(subject.split())[:255]
     context = {
         **values,
         "subject": subject,
-        "body": fill_placeholders(policy.email_body if policy else DEFAULT_EMAIL_BODY, values),
+        "body": fill_placeholders(_policy_text(policy.email_body if policy else None, DEFAULT_EMAIL_BODY), values),
         "fee_amount": fee if record.fee_amount else None,  # a zero fee is not mentioned
     }
-    with timezone.override(practice.tzinfo):
-        text = render_to_string("email/no_show.txt", context)
-        html = render_to_string("email/no_show.html", context)
+    text = render_to_string("email/no_show.txt", context)
+    html = render_to_string("email/no_show.html", context)
     return subject, text, html
+
+
+def _policy_text(text: str | None, default: str) -> str:
+    return gettext(default) if text is None or text == default else text
 
 
 @transaction.atomic
@@ -111,7 +125,8 @@ def appointment_mark_no_show(
     if not _may_become_no_show(appointment.status):
         raise ConflictError(
             SchedulingError.NO_SHOW_NOT_ALLOWED,
-            f"A {appointment.get_status_display().lower()} appointment cannot be marked as a no-show.",
+            gettext("A %(status)s appointment cannot be marked as a no-show.")
+            % {"status": appointment.get_status_display().lower()},
         )
     policy = no_show_policy_active(practice=appointment.practice)
     now = timezone.now()
@@ -119,14 +134,15 @@ def appointment_mark_no_show(
     if now < appointment.starts_at + grace:
         raise ConflictError(
             SchedulingError.NO_SHOW_TOO_EARLY,
-            f"A no-show can be recorded from {grace.total_seconds() // 60:.0f} minute(s) after the start.",
+            gettext("A no-show can be recorded from %(minutes)s minute(s) after the start.")
+            % {"minutes": format(grace.total_seconds() // 60, ".0f")},
         )
     fee = _fee_for(apply_fee=apply_fee, fee_amount=fee_amount, policy=policy)
     if notify_client is None:
         notify_client = policy.notify_by_default if policy else False
     client = appointment.client
     if notify_client and not client.email:
-        raise ValidationFailed.for_field("notify_client", "The client has no email address to notify.")
+        raise ValidationFailed.for_field("notify_client", gettext("The client has no email address to notify."))
 
     record = NoShowRecord(
         appointment=appointment,

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from practice.errors import ConflictError, NotFoundError, ValidationFailed
 from practice.models import User
@@ -76,20 +77,28 @@ def _rule_error(code: SchedulingError, message: str) -> ValidationFailed:
 
 def _validate_pattern(*, pattern: str, first_date: date, end_date: date, exceptions: list[date]) -> None:
     if end_date <= first_date:
-        raise ValidationFailed.for_field("end_date", f"Must be after the first occurrence ({first_date.isoformat()}).")
+        raise ValidationFailed.for_field(
+            "end_date",
+            gettext("Must be after the first occurrence (%(first_date)s).") % {"first_date": first_date.isoformat()},
+        )
     latest = first_date + MAX_SERIES_LENGTH
     if end_date > latest:
         raise ValidationFailed.for_field(
-            "end_date", f"A series may run at most two years, until {latest.isoformat()} at the latest."
+            "end_date",
+            gettext("A series may run at most two years, until %(latest)s at the latest.")
+            % {"latest": latest.isoformat()},
         )
     produced = set(pattern_dates(pattern=pattern, first_date=first_date, end_date=end_date)) - {first_date}
     errors = [
-        {"field": f"exceptions.{index}", "message": f"{day.isoformat()} is not a date of this series."}
+        {
+            "field": f"exceptions.{index}",
+            "message": gettext("%(day)s is not a date of this series.") % {"day": day.isoformat()},
+        }
         for index, day in enumerate(exceptions)
         if day not in produced
     ]
     if errors:
-        raise ValidationFailed(message="Every exception must be a date the series falls on.", errors=errors)
+        raise ValidationFailed(message=gettext("Every exception must be a date the series falls on."), errors=errors)
 
 
 class _Slot(NamedTuple):
@@ -274,7 +283,7 @@ def _new_series(
             series.save(force_insert=True)
     except IntegrityError as exc:
         raise ConflictError(
-            SchedulingError.SERIES_EXISTS, "This appointment already starts a recurring series."
+            SchedulingError.SERIES_EXISTS, gettext("This appointment already starts a recurring series.")
         ) from exc
     # A queryset update: linking the first appointment is not an edit of it.
     Appointment.objects.filter(pk=appointment.pk).update(series=series, occurrence_date=series.start_date)
@@ -316,7 +325,8 @@ def recurring_series_set(
         )
     if series is not None and not series.is_active:
         raise ConflictError(
-            SchedulingError.SERIES_STOPPED, "This series was stopped; book a new appointment to start a new series."
+            SchedulingError.SERIES_STOPPED,
+            gettext("This series was stopped; book a new appointment to start a new series."),
         )
 
     first_date = series.start_date if series else appointment.starts_at.astimezone(appointment.practice.tzinfo).date()
@@ -350,7 +360,9 @@ def recurring_series_stop(*, actor: User, appointment_id: UUID, now: datetime | 
     now = now or timezone.now()
     appointment = appointment_get(actor=actor, appointment_id=appointment_id, for_update=True)
     if appointment.series_id is None:
-        raise NotFoundError(SchedulingError.SERIES_NOT_FOUND, "This appointment is not part of a recurring series.")
+        raise NotFoundError(
+            SchedulingError.SERIES_NOT_FOUND, gettext("This appointment is not part of a recurring series.")
+        )
     series = RecurringSeries.objects.select_for_update().get(pk=appointment.series_id)
     if not series.is_active:
         return SeriesStopOutcome(series=series, cancelled_count=0)

@@ -38,7 +38,8 @@ def test_change_form_hides_preparation_notes(admin_client, therapist, client_rec
 
 def test_admin_refuses_a_double_booking(admin_client, practice, therapist, client_record):
     existing = AppointmentFactory(therapist=therapist, client=client_record)
-    start = existing.starts_at + timedelta(minutes=10)
+    # The admin shows and reads times in the staff member's practice time zone.
+    start = timezone.localtime(existing.starts_at + timedelta(minutes=10), practice.tzinfo)
     response = admin_client.post(
         "/admin/scheduling/appointment/add/",
         {

@@ -1,3 +1,4 @@
+from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.response import Response
@@ -54,5 +55,6 @@ class AppointmentNoShowView(APIView):
             exc.data = NoShowRecordSerializer(exc.record).data
             raise
         return Response(
-            envelope(NoShowRecordSerializer(record).data, message="No-show recorded."), status=status.HTTP_201_CREATED
+            envelope(NoShowRecordSerializer(record).data, message=gettext("No-show recorded.")),
+            status=status.HTTP_201_CREATED,
         )
