@@ -2,13 +2,16 @@ import uuid
 from urllib.parse import urlencode
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.html import format_html
 from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from .admin_access_log import AccessLogAdminMixin
 from .admin_scoping import PracticeScopedAdmin, PracticeScopedAdminMixin, ReadOnlyAdminMixin
 from .api.request import client_ip
 from .errors import AccountLockedError
@@ -17,11 +20,17 @@ from .selectors import user_two_factor_enabled
 from .services import two_factor
 from .services.lockout import lockout_check, lockout_clear, lockout_record_failure
 
+admin.site.site_header = _("Practice administration")
+admin.site.site_title = _("Practice admin")
+admin.site.index_title = _("Practice management")
+# "View site" leads to the therapist frontend when its address is configured, else it is hidden.
+admin.site.site_url = settings.FRONTEND_URL or None
+
 
 @admin.register(Practice)
 class PracticeAdmin(PracticeScopedAdmin):
     practice_path = ""
-    list_display = ["name", "timezone", "currency", "country", "created_at"]
+    list_display = ["name", "timezone", "default_language", "currency", "country", "created_at"]
     search_fields = ["name"]
     list_filter = ["currency", "country"]
     readonly_fields = ["id", "created_at", "updated_at"]
@@ -53,19 +62,26 @@ class UserAdmin(PracticeScopedAdminMixin, DjangoUserAdmin):
     readonly_fields = ["id", "last_login", "date_joined"]
     fieldsets = [
         (None, {"fields": ["id", "email", "password"]}),
-        ("Person", {"fields": ["first_name", "last_name", "phone", "preferred_language", "role", "practice"]}),
+        (_("Person"), {"fields": ["first_name", "last_name", "phone", "preferred_language", "role", "practice"]}),
         (
-            "Access",
+            _("Access"),
             {"fields": ["is_active", "email_verified", "is_staff", "is_superuser", "groups", "user_permissions"]},
         ),
-        ("Dates", {"fields": ["last_login", "date_joined"]}),
+        (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
 
-    @admin.display(boolean=True, description="2FA")
+    def get_search_results(self, request, queryset, search_term):
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if request.GET.get("field_name") == "therapist":
+            # The autocomplete of any "therapist" field offers therapists only.
+            queryset = queryset.filter(role=User.Role.THERAPIST)
+        return queryset, may_have_duplicates
+
+    @admin.display(boolean=True, description=_("2FA"))
     def two_factor_on(self, obj) -> bool:
         return user_two_factor_enabled(obj)
 
-    @admin.action(description="Reset two-factor authentication (the user sets it up again)", permissions=["change"])
+    @admin.action(description=_("Reset two-factor authentication (the user sets it up again)"), permissions=["change"])
     def reset_two_factor(self, request, queryset):
         """For a lost phone: the authenticator and recovery codes are removed, and the user
         sets up a new one at their next sign-in. Each reset is written to the audit trail."""
@@ -103,6 +119,14 @@ class UserAdmin(PracticeScopedAdminMixin, DjangoUserAdmin):
 @admin.register(Therapist)
 class TherapistAdmin(PracticeScopedAdmin):
     practice_path = "user__practice"
+    list_fields = (
+        "specialties",
+        "languages",
+        "insurance_accepted",
+        "session_types",
+        "target_age_groups",
+        "availability_days",
+    )
     list_display = ["user", "license_number", "created_at"]
     search_fields = ["user__email", "user__first_name", "user__last_name", "license_number"]
     list_filter = ["user__practice"]
@@ -118,13 +142,14 @@ class EmergencyContactInline(admin.StackedInline):
 
 
 @admin.register(Client)
-class ClientAdmin(PracticeScopedAdmin):
+class ClientAdmin(AccessLogAdminMixin, PracticeScopedAdmin):
     list_display = ["full_name", "email", "phone", "status", "practice", "created_at"]
+    list_fields = ("help_requests",)
     list_filter = ["status", "practice"]
     list_select_related = ["practice"]
     search_fields = ["first_name", "last_name", "email"]
     autocomplete_fields = ["practice", "therapists"]
-    readonly_fields = ["id", "created_at", "updated_at"]
+    readonly_fields = ["id", "access_log_link", "created_at", "updated_at"]
     inlines = [EmergencyContactInline]
 
 
@@ -144,7 +169,7 @@ class AuditClientFilter(admin.SimpleListFilter):
     the sidebar never lists them: it names the selected client only. Pick one by clicking a
     client in the list, after searching by the client's name or email if need be."""
 
-    title = "client"
+    title = _("client")
     parameter_name = "client"
 
     def _selected_id(self) -> uuid.UUID | None:
@@ -174,7 +199,7 @@ class AuditActorFilter(admin.SimpleListFilter):
     """Entries by one user, chosen among the users of the viewer's own practice (a
     superuser: among everyone)."""
 
-    title = "actor"
+    title = _("by")
     parameter_name = "actor"
 
     def lookups(self, request, model_admin):
@@ -199,14 +224,13 @@ class AuditEventAdmin(ReadOnlyAdminMixin, PracticeScopedAdmin):
 
     list_display = [
         "created_at",
-        "practice",
-        "sequence",
         "actor",
         "action",
         "record_type",
-        "record_id",
         "client_link",
         "ip_address",
+        "sequence",
+        "practice",
     ]
     list_filter = [
         "action",
@@ -223,7 +247,7 @@ class AuditEventAdmin(ReadOnlyAdminMixin, PracticeScopedAdmin):
     show_full_result_count = False
     ordering = ["-created_at", "-sequence"]
 
-    @admin.display(description="client", ordering="client__last_name")
+    @admin.display(description=_("client"), ordering="client__last_name")
     def client_link(self, obj):
         """The client, linking to this client's entries."""
         if obj.client_id is None:

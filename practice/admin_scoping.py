@@ -2,8 +2,12 @@
 own practice's rows (superusers see every practice), and some records are read-only."""
 
 from django.contrib import admin
+from django.db import models
 from django.db.models import Model, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext
 
+from .admin_forms import LinesField
 from .models import Client, Practice, User
 
 
@@ -33,9 +37,41 @@ def _choices_for(model: type[Model], request) -> QuerySet | None:
 
 class PracticeScopedAdminMixin:
     """Mix into a ModelAdmin: the change list, detail pages, autocomplete results, list
-    filters and foreign-key choices never show another practice's rows to practice staff."""
+    filters and foreign-key choices never show another practice's rows to practice staff.
+
+    Also: ``list_fields`` (JSON lists of strings) are edited one item per line; a
+    "therapist" field offers therapists only; a new record's practice is the staff
+    member's own; date-time fields say which time zone they are in (the practice's,
+    activated by ``practice.middleware.AdminLocaleMiddleware``)."""
 
     practice_path = "practice"
+    #: JSON list fields edited as text, one item per line.
+    list_fields: tuple[str, ...] = ()
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name in self.list_fields:
+            return LinesField(
+                required=not db_field.blank,
+                label=db_field.verbose_name.capitalize(),
+                help_text=gettext("One item per line."),
+            )
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if formfield is not None and isinstance(db_field, models.DateTimeField):
+            zone = gettext("Time in %(zone)s.") % {"zone": timezone.get_current_timezone_name()}
+            formfield.help_text = f"{formfield.help_text} {zone}".strip() if formfield.help_text else zone
+        return formfield
+
+    def get_list_display(self, request):
+        display = list(super().get_list_display(request))
+        # Staff see one practice only: its name in every row says nothing and pushes
+        # the other columns off the screen.
+        return display if request.user.is_superuser else [name for name in display if name != "practice"]
+
+    def get_changeform_initial_data(self, request):
+        initial = super().get_changeform_initial_data(request)
+        if request.user.practice_id and any(f.name == "practice" for f in self.model._meta.fields):
+            initial.setdefault("practice", request.user.practice_id)
+        return initial
 
     def get_queryset(self, request):
         return scope_to_practice(super().get_queryset(request), request, self.practice_path)
@@ -52,6 +88,9 @@ class PracticeScopedAdminMixin:
             choices = _choices_for(db_field.related_model, request)
             if choices is not None:
                 kwargs["queryset"] = choices
+        if db_field.related_model is User and db_field.name == "therapist":
+            queryset = kwargs.get("queryset", User.objects.all())
+            kwargs["queryset"] = queryset.filter(role=User.Role.THERAPIST)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def formfield_for_manytomany(self, db_field, request, **kwargs):

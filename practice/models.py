@@ -34,8 +34,8 @@ class TimeStampedModel(models.Model):
 class Language(models.TextChoices):
     """The languages the API, emails and admin speak."""
 
-    DUTCH = "nl", "Nederlands"
-    ENGLISH = "en", "English"
+    DUTCH = "nl", _("Nederlands")
+    ENGLISH = "en", _("English")
 
 
 class Practice(TimeStampedModel):
@@ -211,15 +211,15 @@ class Therapist(TimeStampedModel):
 
 class Client(TimeStampedModel):
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        WAITLIST = "waitlist", "Waitlist"
-        INACTIVE = "inactive", "Inactive"
-        DISCHARGED = "discharged", "Discharged"
+        ACTIVE = "active", _("Active")
+        WAITLIST = "waitlist", _("Waitlist")
+        INACTIVE = "inactive", _("Inactive")
+        DISCHARGED = "discharged", _("Discharged")
 
     class Urgency(models.TextChoices):
-        NORMAL = "normal", "Normal"
-        URGENT = "urgent", "Urgent"
-        EMERGENCY = "emergency", "Emergency"
+        NORMAL = "normal", _("Normal")
+        URGENT = "urgent", _("Urgent")
+        EMERGENCY = "emergency", _("Emergency")
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="clients")
     first_name = models.CharField(max_length=100)
@@ -529,20 +529,20 @@ class UserNotification(models.Model):
     recipient only and never logged."""
 
     class Kind(models.TextChoices):
-        APPOINTMENT_BOOKED = "appointment_booked", "Appointment booked"
-        APPOINTMENT_MOVED = "appointment_moved", "Appointment moved"
-        APPOINTMENT_CANCELLED = "appointment_cancelled", "Appointment cancelled"
-        APPOINTMENT_NO_SHOW = "appointment_no_show", "No-show recorded"
-        MESSAGE_RECEIVED = "message_received", "New message"
-        SURVEY_FLAGGED = "survey_flagged", "Survey response flagged"
-        CHALLENGE_COMPLETED = "challenge_completed", "Challenge completed"
-        RESOURCE_COMPLETED = "resource_completed", "Resource completed"
-        SYSTEM = "system", "System"
+        APPOINTMENT_BOOKED = "appointment_booked", _("Appointment booked")
+        APPOINTMENT_MOVED = "appointment_moved", _("Appointment moved")
+        APPOINTMENT_CANCELLED = "appointment_cancelled", _("Appointment cancelled")
+        APPOINTMENT_NO_SHOW = "appointment_no_show", _("No-show recorded")
+        MESSAGE_RECEIVED = "message_received", _("New message")
+        SURVEY_FLAGGED = "survey_flagged", _("Survey response flagged")
+        CHALLENGE_COMPLETED = "challenge_completed", _("Challenge completed")
+        RESOURCE_COMPLETED = "resource_completed", _("Resource completed")
+        SYSTEM = "system", _("System")
 
     class Priority(models.TextChoices):
-        LOW = "low", "Low"
-        MEDIUM = "medium", "Medium"
-        HIGH = "high", "High"
+        LOW = "low", _("Low")
+        MEDIUM = "medium", _("Medium")
+        HIGH = "high", _("High")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="user_notifications")
@@ -589,10 +589,10 @@ class Message(TimeStampedModel):
     information: it is never logged, and every read is in the audit trail."""
 
     class Priority(models.TextChoices):
-        LOW = "low", "Low"
-        NORMAL = "normal", "Normal"
-        HIGH = "high", "High"
-        URGENT = "urgent", "Urgent"
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+        URGENT = "urgent", _("Urgent")
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="messages")
     sender = models.ForeignKey(User, on_delete=models.PROTECT, related_name="messages_sent")

@@ -296,3 +296,14 @@ def test_progress_summary_text(figures, text):
         )
         == text
     )
+
+
+def test_a_dutch_therapist_reads_the_summary_in_dutch(api, therapist, history):
+    therapist.preferred_language = "nl"
+    therapist.save(update_fields=["preferred_language"])
+    response = api.get(_url(history))
+    assert response["Content-Language"] == "nl"
+    assert response.json()["data"]["progressSummary"] == (
+        "5 sessies sinds 3 maart 2026; stemming gemiddeld 1,7 punten verbeterd; "
+        "2 van 3 doelen actief (gemiddelde voortgang 55%), 1 behaald."
+    )

@@ -57,6 +57,7 @@ class SessionTemplateAdmin(PracticeScopedAdmin):
     therapist's own."""
 
     form = SessionTemplateAdminForm
+    list_fields = ("default_goals", "common_techniques")
     list_display = ["name", "session_type", "therapist", "duration_minutes", "is_active", "practice"]
     list_filter = ["is_active", "session_type", "practice"]
     list_select_related = ["therapist", "practice"]

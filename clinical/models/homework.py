@@ -14,15 +14,15 @@ from practice.models import Client, Practice, TimeStampedModel, User
 
 
 class Difficulty(models.TextChoices):
-    BEGINNER = "beginner", "Beginner"
-    INTERMEDIATE = "intermediate", "Intermediate"
-    ADVANCED = "advanced", "Advanced"
+    BEGINNER = "beginner", _("Beginner")
+    INTERMEDIATE = "intermediate", _("Intermediate")
+    ADVANCED = "advanced", _("Advanced")
 
 
 class AssignmentStatus(models.TextChoices):
-    ASSIGNED = "assigned", "Assigned"
-    IN_PROGRESS = "in_progress", "In progress"
-    COMPLETED = "completed", "Completed"
+    ASSIGNED = "assigned", _("Assigned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
 
 
 #: Statuses of an assignment the client is still working on: at most one per item and client.
@@ -85,20 +85,20 @@ class Resource(HomeworkContent):
     address that is stored and shown, never fetched by the server."""
 
     class Type(models.TextChoices):
-        ARTICLE = "article", "Article"
-        VIDEO = "video", "Video"
-        DOCUMENT = "document", "Document"
-        LINK = "link", "Link"
-        EXERCISE = "exercise", "Exercise"
-        PDF = "pdf", "PDF"
-        AUDIO = "audio", "Audio"
-        INTERACTIVE = "interactive", "Interactive"
-        EXTERNAL = "external", "External"
+        ARTICLE = "article", _("Article")
+        VIDEO = "video", _("Video")
+        DOCUMENT = "document", _("Document")
+        LINK = "link", _("Link")
+        EXERCISE = "exercise", _("Exercise")
+        PDF = "pdf", _("PDF")
+        AUDIO = "audio", _("Audio")
+        INTERACTIVE = "interactive", _("Interactive")
+        EXTERNAL = "external", _("External")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        PUBLISHED = "published", "Published"
-        ARCHIVED = "archived", "Archived"
+        DRAFT = "draft", _("Draft")
+        PUBLISHED = "published", _("Published")
+        ARCHIVED = "archived", _("Archived")
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="resources")
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="resources")
@@ -180,10 +180,10 @@ class ChallengeAssignment(HomeworkAssignment):
 
 class ResourceAssignment(HomeworkAssignment):
     class Priority(models.TextChoices):
-        LOW = "low", "Low"
-        NORMAL = "normal", "Normal"
-        HIGH = "high", "High"
-        URGENT = "urgent", "Urgent"
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+        URGENT = "urgent", _("Urgent")
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="resource_assignments")
     resource = models.ForeignKey(Resource, on_delete=models.PROTECT, related_name="assignments")

@@ -28,9 +28,9 @@ class MedicalHistory(TimeStampedModel):
 
 class TherapyGoal(TimeStampedModel):
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        COMPLETED = "completed", "Completed"
-        PAUSED = "paused", "Paused"
+        ACTIVE = "active", _("Active")
+        COMPLETED = "completed", _("Completed")
+        PAUSED = "paused", _("Paused")
 
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="therapy_goals")
     therapist = models.ForeignKey(User, on_delete=models.PROTECT, related_name="therapy_goals")

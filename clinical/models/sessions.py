@@ -49,8 +49,8 @@ class Session(TimeStampedModel):
     appointment: a unique rule makes starting twice impossible)."""
 
     class Status(models.TextChoices):
-        IN_PROGRESS = "in_progress", "In progress"
-        COMPLETED = "completed", "Completed"
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
 
     class Location(models.TextChoices):
         OFFICE = "office", "Office"

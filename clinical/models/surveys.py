@@ -19,15 +19,15 @@ class Survey(TimeStampedModel):
     in; a survey's questions do not change once it exists, so its answers always match."""
 
     class Type(models.TextChoices):
-        ASSESSMENT = "assessment", "Assessment"
-        FEEDBACK = "feedback", "Feedback"
-        SCREENING = "screening", "Screening"
-        QUESTIONNAIRE = "questionnaire", "Questionnaire"
+        ASSESSMENT = "assessment", _("Assessment")
+        FEEDBACK = "feedback", _("Feedback")
+        SCREENING = "screening", _("Screening")
+        QUESTIONNAIRE = "questionnaire", _("Questionnaire")
 
     class Status(models.TextChoices):
-        ACTIVE = "active", "Active"
-        DRAFT = "draft", "Draft"
-        ARCHIVED = "archived", "Archived"
+        ACTIVE = "active", _("Active")
+        DRAFT = "draft", _("Draft")
+        ARCHIVED = "archived", _("Archived")
 
     class Instrument(models.TextChoices):
         PHQ9 = ScoredInstrument.PHQ9, "PHQ-9"
@@ -76,15 +76,15 @@ class SurveyAssignment(TimeStampedModel):
     (pending) assignment per survey and client: the database refuses a second."""
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        COMPLETED = "completed", "Completed"
-        CANCELLED = "cancelled", "Cancelled"
+        PENDING = "pending", _("Pending")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
 
     class Recurrence(models.TextChoices):
-        DAILY = "daily", "Daily"
-        WEEKLY = "weekly", "Weekly"
-        BIWEEKLY = "biweekly", "Every two weeks"
-        MONTHLY = "monthly", "Monthly"
+        DAILY = "daily", _("Daily")
+        WEEKLY = "weekly", _("Weekly")
+        BIWEEKLY = "biweekly", _("Every two weeks")
+        MONTHLY = "monthly", _("Monthly")
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="survey_assignments")
     survey = models.ForeignKey(Survey, on_delete=models.PROTECT, related_name="assignments")

@@ -360,6 +360,8 @@ PROFILE_PHOTO_MAX_DIMENSION = int(os.environ.get("PROFILE_PHOTO_MAX_DIMENSION", 
 # profile_photo_url is a signed link (an <img> tag sends no token): it opens the photo for at
 # least this many seconds and at most twice as long; every user object carries a fresh one.
 PROFILE_PHOTO_LINK_LIFETIME = int(os.environ.get("PROFILE_PHOTO_LINK_LIFETIME", str(12 * 3600)))
+# The therapist frontend's address: the admin's "View site" link (hidden when empty).
+FRONTEND_URL = os.environ.get("FRONTEND_URL", "")
 # The API's public origin, for absolute links (profile_photo_url) in responses.
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://localhost:8000").rstrip("/")
 

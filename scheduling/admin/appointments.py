@@ -1,6 +1,10 @@
+from datetime import datetime, time, timedelta
+
 from django import forms
 from django.contrib import admin
 from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext_lazy as _
 
 from practice.admin_scoping import PracticeScopedAdmin
 from practice.errors import DomainError
@@ -62,14 +66,36 @@ class AppointmentAdminForm(forms.ModelForm):
             self.add_error(None, exc.message)
 
 
+class WeekFilter(admin.SimpleListFilter):
+    """A therapist's week at a glance: last, this or next week (Monday to Sunday, in the
+    practice's time zone); with the therapist filter and the date drill-down above the
+    list this is the day and week view of the calendar."""
+
+    title = _("week")
+    parameter_name = "week"
+
+    def lookups(self, request, model_admin):
+        return [("-1", _("Last week")), ("0", _("This week")), ("1", _("Next week"))]
+
+    def queryset(self, request, queryset):
+        if self.value() not in ("-1", "0", "1"):
+            return queryset
+        today = timezone.localdate()
+        monday = today - timedelta(days=today.weekday()) + timedelta(weeks=int(self.value()))
+        start = timezone.make_aware(datetime.combine(monday, time.min))
+        end = timezone.make_aware(datetime.combine(monday + timedelta(days=7), time.min))
+        return queryset.filter(starts_at__gte=start, starts_at__lt=end)
+
+
 @admin.register(Appointment)
 class AppointmentAdmin(PracticeScopedAdmin):
     form = AppointmentAdminForm
-    list_display = ["starts_at", "ends_at", "client", "therapist", "status", "appointment_type", "mode", "practice"]
+    list_display = ["when", "client", "therapist", "status", "appointment_type", "mode", "practice"]
     list_filter = [
+        WeekFilter,
+        ("therapist", admin.RelatedOnlyFieldListFilter),
         "status",
         ("starts_at", admin.DateFieldListFilter),
-        ("therapist", admin.RelatedOnlyFieldListFilter),
         "appointment_type",
         "practice",
     ]
@@ -109,3 +135,9 @@ class AppointmentAdmin(PracticeScopedAdmin):
 
     def save_model(self, request, obj, form, change):
         """Saved already, by the service the form called."""
+
+    @admin.display(description=_("when"), ordering="starts_at")
+    def when(self, obj):
+        """Day, start and end on the practice's clocks (the admin runs in its time zone)."""
+        starts, ends = timezone.localtime(obj.starts_at), timezone.localtime(obj.ends_at)
+        return f"{formats.date_format(starts, 'D j M Y')} {starts:%H:%M}-{ends:%H:%M}"

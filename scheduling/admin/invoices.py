@@ -74,6 +74,10 @@ class InvoiceAdmin(PracticeScopedAdmin):
     def has_add_permission(self, request):
         return False
 
+    def has_change_permission(self, request, obj=None):
+        # Every field is read-only (no Save button); the list's actions still need the permission.
+        return obj is None and super().has_change_permission(request, obj)
+
     def has_delete_permission(self, request, obj=None):
         return False
 

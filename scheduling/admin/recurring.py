@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.contrib import admin, messages
+from django.utils.translation import gettext_lazy as _
 
 from practice.admin_scoping import PracticeScopedAdmin
 from scheduling.models import Appointment, RecurringSeries
@@ -65,7 +66,14 @@ class RecurringSeriesAdmin(PracticeScopedAdmin):
     def has_add_permission(self, request):
         return False
 
-    @admin.action(description="Extend now (materialise up to the horizon)", permissions=["change"])
+    def has_change_permission(self, request, obj=None):
+        # The page is read-only (no Save button); the list's action still needs the permission.
+        return obj is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Extend now (materialise up to the horizon)"), permissions=["change"])
     def extend_now(self, request, queryset):
         ids = list(queryset.filter(is_active=True).values_list("id", flat=True))
         outcomes = recurring_series_extend(series_ids=ids, horizon_weeks=settings.RECURRING_HORIZON_WEEKS)

@@ -13,27 +13,27 @@ class Appointment(TimeStampedModel):
     ``appointment_therapist_no_overlap`` (migration 0002), which holds under concurrency."""
 
     class Type(models.TextChoices):
-        INTAKE = "intake", "Intake"
-        INDIVIDUAL = "individual", "Individual"
-        RELATION = "relation", "Relationship"
-        GROUP = "group", "Group"
-        FAMILY = "family", "Family"
-        CRISIS = "crisis", "Crisis"
-        FOLLOW_UP = "follow_up", "Follow-up"
-        ASSESSMENT = "assessment", "Assessment"
+        INTAKE = "intake", _("Intake")
+        INDIVIDUAL = "individual", _("Individual")
+        RELATION = "relation", _("Relationship")
+        GROUP = "group", _("Group")
+        FAMILY = "family", _("Family")
+        CRISIS = "crisis", _("Crisis")
+        FOLLOW_UP = "follow_up", _("Follow-up")
+        ASSESSMENT = "assessment", _("Assessment")
 
     class Mode(models.TextChoices):
-        IN_PERSON = "in_person", "In person"
-        VIDEO = "video", "Video"
-        PHONE = "phone", "Phone"
+        IN_PERSON = "in_person", _("In person")
+        VIDEO = "video", _("Video")
+        PHONE = "phone", _("Phone")
 
     class Status(models.TextChoices):
-        SCHEDULED = "scheduled", "Scheduled"
-        CONFIRMED = "confirmed", "Confirmed"
-        IN_PROGRESS = "in_progress", "In progress"
-        COMPLETED = "completed", "Completed"
-        CANCELLED = "cancelled", "Cancelled"
-        NO_SHOW = "no_show", "No-show"
+        SCHEDULED = "scheduled", _("Scheduled")
+        CONFIRMED = "confirmed", _("Confirmed")
+        IN_PROGRESS = "in_progress", _("In progress")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+        NO_SHOW = "no_show", _("No-show")
 
     #: Statuses in which the slot is no longer upcoming.
     CLOSED_STATUSES = (Status.COMPLETED, Status.CANCELLED, Status.NO_SHOW)

@@ -98,13 +98,13 @@ class Invoice(TimeStampedModel):
     """One per appointment: for its completed session, or for its no-show fee."""
 
     class Kind(models.TextChoices):
-        SESSION = "session", "Session"
-        NO_SHOW = "no_show", "No-show fee"
+        SESSION = "session", _("Session")
+        NO_SHOW = "no_show", _("No-show fee")
 
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        SENT = "sent", "Sent"
-        PAID = "paid", "Paid"
+        DRAFT = "draft", _("Draft")
+        SENT = "sent", _("Sent")
+        PAID = "paid", _("Paid")
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="invoices")
     appointment = models.OneToOneField(Appointment, on_delete=models.PROTECT, related_name="invoice")

@@ -14,16 +14,16 @@ from .no_show import NoShowRecord
 
 class Notification(TimeStampedModel):
     class Kind(models.TextChoices):
-        NO_SHOW = "no_show", "No-show"
-        INVOICE = "invoice", "Invoice"
+        NO_SHOW = "no_show", _("No-show")
+        INVOICE = "invoice", _("Invoice")
 
     class Channel(models.TextChoices):
-        EMAIL = "email", "Email"
+        EMAIL = "email", _("Email")
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        SENT = "sent", "Sent"
-        FAILED = "failed", "Failed"
+        PENDING = "pending", _("Pending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="notifications")
     client = models.ForeignKey(Client, on_delete=models.PROTECT, related_name="notifications")

@@ -22,9 +22,9 @@ class RecurringSeries(TimeStampedModel):
     local time across daylight-saving changes."""
 
     class Pattern(models.TextChoices):
-        WEEKLY = "weekly", "Weekly"
-        BIWEEKLY = "biweekly", "Every two weeks"
-        MONTHLY = "monthly", "Monthly"
+        WEEKLY = "weekly", _("Weekly")
+        BIWEEKLY = "biweekly", _("Every two weeks")
+        MONTHLY = "monthly", _("Monthly")
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="recurring_series")
     first_appointment = models.OneToOneField(

@@ -488,3 +488,41 @@ def test_database_requires_a_currency_with_a_fee(missed, therapist):
             applied_by=therapist,
             fee_amount=Decimal("10"),
         )
+
+
+@pytest.mark.parametrize(
+    ("client_language", "practice_language", "subject", "line"),
+    [
+        (
+            "nl",
+            "en",
+            "Gemiste afspraak bij Test Practice",
+            "We hebben u gemist bij uw afspraak op maandag 2 maart 2026, 13:00",
+        ),
+        ("", "nl", "Gemiste afspraak bij Test Practice", "No-showkosten: 50,00 EUR"),
+        ("en", "nl", "Missed appointment at Test Practice", "No-show fee: 50.00 EUR"),
+    ],
+)
+def test_the_email_is_in_the_clients_language_else_the_practices(
+    api,
+    practice,
+    client_record,
+    missed,
+    policy,
+    django_capture_on_commit_callbacks,
+    client_language,
+    practice_language,
+    subject,
+    line,
+):
+    client_record.preferred_language = client_language
+    client_record.save(update_fields=["preferred_language"])
+    practice.default_language = practice_language
+    practice.save(update_fields=["default_language"])
+    with django_capture_on_commit_callbacks(execute=True):
+        response = post(api, missed, reason="Did not come", applyFee=True, notifyClient=True)
+    assert response.status_code == 201, response.content
+    # The therapist reads English (the practice's default applies to them only without a choice).
+    [message] = mail.outbox
+    assert message.subject == subject
+    assert line in message.body
