@@ -32,6 +32,7 @@ from .views_profile import (
     TherapistPhotoUploadView,
     TherapistPhotoView,
 )
+from .views_root import ApiRootView
 
 router = SimpleRouter(trailing_slash=False, use_regex_path=False)
 router.register("clients", ClientViewSet, basename="client")
@@ -39,6 +40,7 @@ router.register("notifications", UserNotificationViewSet, basename="notification
 router.register("messages", MessageViewSet, basename="message")
 
 api_urlpatterns = [
+    path("", ApiRootView.as_view(), name="api-root"),
     path("auth/login", LoginView.as_view(), name="auth-login"),
     path("auth/refresh-token", RefreshTokenView.as_view(), name="auth-refresh-token"),
     path("auth/logout", LogoutView.as_view(), name="auth-logout"),

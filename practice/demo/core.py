@@ -191,6 +191,8 @@ def _clients(ctx: DemoContext, practice: Practice, therapists: list[User], count
             date_of_birth=date(ctx.rng.randint(1960, 2005), ctx.rng.randint(1, 12), ctx.rng.randint(1, 28)),
             profile_photo_url=f"https://images.example.com/clients/{prefix}-{index + 1:02d}.jpg",
             status=status,
+            # Most clients follow the practice's language; some asked for English emails.
+            preferred_language="en" if index % 5 == 4 else "",
         )
         primary = therapists[index % len(therapists)]
         client.therapists.add(primary)
@@ -210,10 +212,10 @@ def _clients(ctx: DemoContext, practice: Practice, therapists: list[User], count
 
 def seed(ctx: DemoContext) -> None:
     ctx.practice = Practice.objects.create(
-        name=DEMO_PRACTICE, timezone="Europe/Amsterdam", currency="EUR", country="NL"
+        name=DEMO_PRACTICE, timezone="Europe/Amsterdam", currency="EUR", country="NL", default_language="nl"
     )
     ctx.other_practice = Practice.objects.create(
-        name=OTHER_PRACTICE, timezone="Europe/London", currency="GBP", country="GB"
+        name=OTHER_PRACTICE, timezone="Europe/London", currency="GBP", country="GB", default_language="en"
     )
     ctx.staff = _user(ctx, ctx.practice, "staff@demo.example", "Sam", "Staff", User.Role.STAFF)
     staff_group, _ = Group.objects.get_or_create(name="Practice staff")

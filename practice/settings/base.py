@@ -250,25 +250,57 @@ REST_FRAMEWORK = {
 
 SPECTACULAR_SETTINGS = {
     "TITLE": "Practice API",
-    "DESCRIPTION": (
-        "Backend for therapy practices. Every response is an envelope: "
-        "`{success, data, message?}` on success, `{success, data, pagination}` for lists and "
-        "`{success: false, statusCode, code, message, errors}` on error. Entities (users, clients, "
-        "appointments, sessions, ...) are snake_case as the frontend's types declare them; the payloads of "
-        "the seed's endpoints (medical history, therapy goals, recurring series, no-show, session stats and "
-        "summary, emergency contact, session templates, preparation) are camelCase. Request bodies are "
-        "accepted in camelCase and snake_case and documented in camelCase."
-    ),
+    "DESCRIPTION": """Backend for therapy practices: the therapist frontend's JSON API.
+
+## Wire conventions
+
+**Envelope.** Every response is an envelope: `{success: true, data, message?}` on success;
+`{success: true, data, pagination: {page, limit, total, totalPages, hasNext, hasPrev}}` for
+lists (every list is paginated: `page` from 1, `limit` default 20, at most 100); and
+`{success: false, statusCode, code, message, errors: [{field, message}]}` on every error, from
+every layer (validation, authentication, permissions, 404, 405, 409, 413, 415, 429, 500).
+`code` is stable and machine-readable (`validation_error`, `not_authenticated`,
+`permission_denied`, `not_found`, `conflict`, `throttled`, ...); nested error fields use dotted
+camelCase paths (`goals.0.targetDate`). A 429 carries `Retry-After`. A failed request writes
+nothing.
+
+**Field names.** Entities (users, clients, appointments, sessions, session notes,
+availability, invoices, surveys, challenges, resources, notifications, messages) are
+snake_case, as the frontend's types declare them. The payloads of the seed's endpoints
+(medical history, therapy goals, recurring series, no-show, session stats and summary,
+emergency contact, session templates, preparation) are camelCase. Request bodies are accepted
+in camelCase and snake_case and documented in camelCase; query parameters are spelt as the
+frontend sends them (`startDate`, `endDate`, `status`, `page`, `limit`); unknown ones are
+ignored, and an empty optional one means "not given".
+
+**Values.** Datetimes are ISO 8601 with an offset (responses in UTC, `Z`); a datetime sent
+without an offset is wall-clock time in the practice's time zone (a time inside a DST gap is a
+400). Dates are `YYYY-MM-DD` in the practice's time zone, times of day `HH:MM:SS`. Money is a
+JSON number with two decimals next to a `currency` code. Mood is an integer 1-10, goal progress
+an integer 0-100.
+
+**Authentication.** `POST /api/auth/login` answers an access token (send it as
+`Authorization: Bearer ...`) and sets the refresh token as an httpOnly cookie (also in the body);
+with two-factor authentication on, login answers `requiresTwoFactor` and a `tempToken` that
+`POST /api/auth/verify-2fa` completes. `POST /api/auth/refresh-token` rotates the refresh token.
+
+**Language.** Messages and labels are Dutch or English (`Content-Language` says which): the
+signed-in user's `preferred_language`, else the `Accept-Language` header, else the practice's
+default language.
+""",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # No badge from validator.swagger.io: the docs ask no other server for anything.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
         "practice.api.schema.camelize_request_bodies",
+        "practice.schema_summaries.add_operation_summaries",
     ],
     "ENUM_NAME_OVERRIDES": {
         "ClientStatusEnum": "practice.models.Client.Status",

@@ -41,6 +41,7 @@ def browser():
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1400,1000"):
         options.add_argument(argument)
     options.add_argument("--lang=en-GB")
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
     driver.implicitly_wait(5)
     yield driver
@@ -132,3 +133,20 @@ def test_staff_work_in_the_admin_in_local_time(browser, live_server, staff_membe
         "Tijden in Europe/Amsterdam"
     )
     _screenshot(browser, "4-index-nl")
+
+
+@pytest.mark.parametrize(("path", "rendered"), [("/api/redoc/", ".api-info h1"), ("/api/docs/", ".swagger-ui .title")])
+def test_the_docs_render_without_any_other_server(browser, live_server, path, rendered):
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{live_server.url}{path}")
+    assert "Practice API" in browser.find_element(By.CSS_SELECTOR, rendered).text
+    requested = browser.execute_script("return performance.getEntriesByType('resource').map(e => e.name)")
+    assert any(url.startswith(f"{live_server.url}/static/") for url in requested)
+    # Redoc's menu names a logo on a CDN: the page's Content-Security-Policy blocks it, so
+    # the browser never sends the request (it lists it, unsent, and says why).
+    console = [entry["message"] for entry in browser.get_log("browser")]
+    for url in requested:
+        if not url.startswith((live_server.url, "data:", "blob:")):
+            assert any(url in line and "Content Security Policy" in line for line in console), url
+    _screenshot(browser, "5-redoc" if "redoc" in path else "6-swagger")

@@ -32,7 +32,7 @@ def seed(ctx: DemoContext) -> None:
     practice = ctx.practice
     policy = NoShowPolicy(
         practice=practice,
-        name="Standard no-show policy",
+        name="Standaard no-showbeleid",
         default_fee=Decimal("45.00"),
         maximum_fee=Decimal("90.00"),
         grace_minutes=15,
