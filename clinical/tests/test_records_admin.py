@@ -84,7 +84,7 @@ def test_filter_by_actor_action_and_date(browser, trail, therapist, other_therap
     updates = listed(browser.get(AUDIT_URL, {"action__exact": "update"}))
     assert [(e.action, e.actor_id) for e in updates] == [("update", therapist.pk)]
     # The date filter's own links, as the sidebar offers them.
-    date_filter = next(spec for spec in browser.get(AUDIT_URL).context["cl"].filter_specs if spec.title == "created at")
+    date_filter = next(spec for spec in browser.get(AUDIT_URL).context["cl"].filter_specs if spec.title == "when")
     links = dict(date_filter.links)
     assert len(listed(browser.get(AUDIT_URL, links["Today"]))) == 3
     day_before = {

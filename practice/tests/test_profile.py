@@ -109,7 +109,8 @@ def test_staff_update_their_name_but_have_no_professional_profile(staff_api, sta
     before = database_snapshot()
     refused = staff_api.put("/api/profile", {"firstName": "Other", "bio": "Not mine"}, format="json")
     assert refused.status_code == 400
-    assert refused.json()["errors"] == [{"field": "bio", "message": "Only therapists have a professional profile."}]
+    # In Dutch: the staff member just chose it.
+    assert refused.json()["errors"] == [{"field": "bio", "message": "Alleen therapeuten hebben een beroepsprofiel."}]
     assert database_snapshot() == before
 
 
