@@ -53,9 +53,9 @@ class Session(TimeStampedModel):
         COMPLETED = "completed", _("Completed")
 
     class Location(models.TextChoices):
-        OFFICE = "office", "Office"
-        ONLINE = "online", "Online"
-        PHONE = "phone", "Phone"
+        OFFICE = "office", _("Office")
+        ONLINE = "online", _("Online")
+        PHONE = "phone", _("Phone")
 
     practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="sessions")
     appointment = models.OneToOneField(

@@ -87,13 +87,15 @@ def _local_move(appointment: Appointment, *, day: date | None, start: time | Non
     start = start or local_start.time().replace(tzinfo=None)
     for field, wall_time in (("start_time", start), ("end_time", end)):
         if wall_time is not None and not local_wall_time_exists(day, wall_time, tz):
-            raise ValidationFailed.for_field(field, "That time does not exist on this day (the clocks move forward).")
+            raise ValidationFailed.for_field(
+                field, gettext("That time does not exist on this day (the clocks move forward).")
+            )
     starts_at = local_to_utc(day, start, tz)
     ends_at = (
         local_to_utc(day, end, tz) if end is not None else starts_at + (appointment.ends_at - appointment.starts_at)
     )
     if ends_at <= starts_at:
-        raise ValidationFailed.for_field("end_time", "The end must be after the start.")
+        raise ValidationFailed.for_field("end_time", gettext("The end must be after the start."))
     return {"starts_at": starts_at, "ends_at": ends_at}
 
 
@@ -120,12 +122,12 @@ def appointment_change_from_page(
     if status == Appointment.Status.CANCELLED:
         reason = (data.get("cancellation_reason") or notes or "").strip()
         if not reason:
-            raise ValidationFailed.for_field("cancellation_reason", "A reason is required.")
+            raise ValidationFailed.for_field("cancellation_reason", gettext("A reason is required."))
         return appointment_cancel(actor=actor, appointment_id=appointment_id, reason=reason)
     if status == Appointment.Status.NO_SHOW:
         reason = (notes or data.get("cancellation_reason") or "").strip()
         if not reason:
-            raise ValidationFailed.for_field("notes", "A reason is required.")
+            raise ValidationFailed.for_field("notes", gettext("A reason is required."))
         appointment = appointment_get(actor=actor, appointment_id=appointment_id, for_update=True)
         policy = no_show_policy_active(practice=appointment.practice)
         appointment_mark_no_show(
