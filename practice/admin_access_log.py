@@ -84,6 +84,8 @@ class AccessLogAdminMixin:
 
     def access_log_view(self, request, object_id):
         client, form, window, language, lines = self._access_log(request, object_id)
+        with translation.override(language):
+            title = gettext("Access log of %(client)s") % {"client": client}
         context = {
             **self.admin_site.each_context(request),
             "opts": self.model._meta,
@@ -93,7 +95,7 @@ class AccessLogAdminMixin:
             "window": window,
             "lines": lines,
             "language": language,
-            "title": gettext("Access log of %(client)s") % {"client": client},
+            "title": title,
             "csv_query": request.GET.urlencode(),
         }
         with translation.override(language):

@@ -48,6 +48,17 @@ def browser():
     driver.quit()
 
 
+def _submit(driver, button) -> None:
+    """Click a form's button and wait until the next page has replaced this one."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    page = driver.find_element(By.TAG_NAME, "html")
+    button.click()
+    WebDriverWait(driver, 15).until(expected_conditions.staleness_of(page))
+
+
 def _screenshot(driver, name: str) -> None:
     """With SCREENSHOT_DIR set, keep a picture of each step (for a person to look at)."""
     folder = os.environ.get("SCREENSHOT_DIR")
@@ -82,7 +93,7 @@ def test_staff_work_in_the_admin_in_local_time(browser, live_server, staff_membe
     browser.get(f"{live_server.url}/admin/login/")
     browser.find_element(By.NAME, "username").send_keys(staff_member.email)
     browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "input[type=submit]").click()
+    _submit(browser, browser.find_element(By.CSS_SELECTOR, "input[type=submit]"))
     assert browser.find_element(By.ID, "site-name").text == "Practice administration"
     assert browser.find_element(By.CSS_SELECTOR, ".practice-time-zone").get_attribute("textContent") == (
         "Times in Europe/Amsterdam"
@@ -98,7 +109,7 @@ def test_staff_work_in_the_admin_in_local_time(browser, live_server, staff_membe
     browser.find_element(By.NAME, "default_goals").send_keys("Reduce anxiety\nSleep better\n\n")
     browser.find_element(By.NAME, "common_techniques").send_keys("Psycho-education")
     _screenshot(browser, "2-template-form")
-    browser.find_element(By.NAME, "_save").click()
+    _submit(browser, browser.find_element(By.NAME, "_save"))
     assert "was added successfully" in browser.find_element(By.CSS_SELECTOR, ".messagelist").text
     template = SessionTemplate.objects.get(name="Intake")
     assert (template.practice_id, template.default_goals) == (practice.pk, ["Reduce anxiety", "Sleep better"])
@@ -109,7 +120,7 @@ def test_staff_work_in_the_admin_in_local_time(browser, live_server, staff_membe
     fee = browser.find_element(By.NAME, "default_fee")
     fee.clear()
     fee.send_keys("30.00")
-    browser.find_element(By.NAME, "_save").click()
+    _submit(browser, browser.find_element(By.NAME, "_save"))
     assert "was changed successfully" in browser.find_element(By.CSS_SELECTOR, ".messagelist").text
     policy.refresh_from_db()
     assert policy.default_fee == Decimal("30.00")
@@ -124,6 +135,12 @@ def test_staff_work_in_the_admin_in_local_time(browser, live_server, staff_membe
     assert browser.find_element(By.NAME, "starts_at_1").get_attribute("value").startswith("07:30")
     assert "Time in Europe/Amsterdam" in browser.find_element(By.CSS_SELECTOR, ".field-starts_at").text
 
+    # The client's access log, in the client's language (the practice's: Dutch).
+    browser.get(f"{live_server.url}/admin/practice/client/{client.pk}/access-log/")
+    assert "Nobody opened" not in browser.page_source
+    assert "inzageoverzicht" in browser.find_element(By.CSS_SELECTOR, ".access-log").text
+    _screenshot(browser, "4-access-log")
+
     # In Dutch once the staff member chooses it.
     staff_member.preferred_language = "nl"
     staff_member.save(update_fields=["preferred_language"])
@@ -132,7 +149,7 @@ def test_staff_work_in_the_admin_in_local_time(browser, live_server, staff_membe
     assert browser.find_element(By.CSS_SELECTOR, ".practice-time-zone").get_attribute("textContent") == (
         "Tijden in Europe/Amsterdam"
     )
-    _screenshot(browser, "4-index-nl")
+    _screenshot(browser, "5-index-nl")
 
 
 @pytest.mark.parametrize(("path", "rendered"), [("/api/redoc/", ".api-info h1"), ("/api/docs/", ".swagger-ui .title")])
@@ -149,4 +166,4 @@ def test_the_docs_render_without_any_other_server(browser, live_server, path, re
     for url in requested:
         if not url.startswith((live_server.url, "data:", "blob:")):
             assert any(url in line and "Content Security Policy" in line for line in console), url
-    _screenshot(browser, "5-redoc" if "redoc" in path else "6-swagger")
+    _screenshot(browser, "6-redoc" if "redoc" in path else "7-swagger")
