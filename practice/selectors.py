@@ -139,6 +139,11 @@ def audit_chain_head(*, practice: Practice) -> AuditEvent | None:
     return AuditEvent.objects.filter(practice=practice).order_by("-sequence").first()
 
 
+def audit_chain_anchor(*, practice: Practice) -> AuditChainAnchor | None:
+    """Where the chain starts after ``prune_audit_trail`` (the latest anchor), if it was pruned."""
+    return AuditChainAnchor.objects.filter(practice=practice).order_by("-through_sequence").first()
+
+
 def audit_chain_entry(*, practice: Practice, sequence: int) -> AuditEvent | None:
     return AuditEvent.objects.filter(practice=practice, sequence=sequence).first()
 
@@ -150,7 +155,7 @@ def audit_chain_verify(*, practice: Practice, chunk_size: int = 2000) -> tuple[i
     After ``prune_audit_trail`` the chain starts at its latest anchor: the first entry
     after the anchor's sequence, linking to the anchor's hash; and the removal itself must
     be an entry of the chain (an anchor nobody announced does not count)."""
-    anchor = AuditChainAnchor.objects.filter(practice=practice).order_by("-through_sequence").first()
+    anchor = audit_chain_anchor(practice=practice)
     expected_prev = anchor.through_hash if anchor else GENESIS_HASH
     expected_sequence = anchor.through_sequence + 1 if anchor else 1
     if anchor is not None and not _anchor_announced(practice, anchor):

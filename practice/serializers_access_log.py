@@ -1,35 +1,20 @@
 """Input and output of a client's access log (``GET /api/clients/{id}/access-log``)."""
 
-from django.utils.translation import gettext
 from rest_framework import serializers
 
-from .api.filters import EARLIEST_DATE, LATEST_DATE
+from .api.fields import StrictDateField
 from .models import AuditEvent, User
 
 
 class AccessLogQuerySerializer(serializers.Serializer):
     """``?startDate=YYYY-MM-DD&endDate=YYYY-MM-DD`` (after camelCase conversion)."""
 
-    start_date = serializers.DateField(required=False, input_formats=["iso-8601"])
-    end_date = serializers.DateField(required=False, input_formats=["iso-8601"])
+    start_date = StrictDateField(required=False)
+    end_date = StrictDateField(required=False)
 
     def to_internal_value(self, data):
         # An empty parameter (a cleared date picker) means "not given".
         return super().to_internal_value({key: value for key, value in data.items() if value != ""})
-
-    def _check(self, value):
-        if value is not None and not EARLIEST_DATE <= value <= LATEST_DATE:
-            raise serializers.ValidationError(
-                gettext("Must be between %(earliest)s and %(latest)s.")
-                % {"earliest": EARLIEST_DATE, "latest": LATEST_DATE}
-            )
-        return value
-
-    def validate_start_date(self, value):
-        return self._check(value)
-
-    def validate_end_date(self, value):
-        return self._check(value)
 
 
 class AccessLogActorSerializer(serializers.Serializer):

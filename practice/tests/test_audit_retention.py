@@ -2,6 +2,7 @@
 remaining chain still verifies."""
 
 import datetime
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -117,3 +118,16 @@ def test_retention_below_five_years_is_refused(chain):
         with pytest.raises(CommandError, match="minimum"):
             call_command("prune_audit_trail")
     assert AuditEvent.objects.count() == 6
+
+
+def test_verify_after_pruning_accepts_a_checkpoint_the_pruning_removed(chain, practice, settings, tmp_path, capsys):
+    settings.AUDIT_CHECKPOINT_PATH = str(tmp_path / "checkpoints.jsonl")
+    # A checkpoint recorded long ago, at entry #2, which the retention now removes.
+    from practice.audit_checkpoint import Checkpoint, append_checkpoints
+
+    append_checkpoints(
+        Path(settings.AUDIT_CHECKPOINT_PATH), [Checkpoint(practice.pk, 2, chain[1].hash, "2020-01-01T00:00:00")]
+    )
+    call_command("prune_audit_trail")
+    call_command("verify_audit_trail")
+    assert "chain intact" in capsys.readouterr().out

@@ -17,7 +17,7 @@ MO = PO.with_suffix(".mo")
 
 def test_every_message_has_a_dutch_translation():
     catalogue = polib.pofile(str(PO))
-    untranslated = [entry.msgid for entry in catalogue if not entry.translated()]
+    untranslated = [entry.msgid for entry in catalogue if not entry.obsolete and not entry.translated()]
     fuzzy = [entry.msgid for entry in catalogue if "fuzzy" in entry.flags]
     assert len(catalogue) > 300
     assert untranslated == []

@@ -12,7 +12,7 @@ from practice.audit_checkpoint import (
     latest_checkpoints,
 )
 from practice.models import Practice
-from practice.selectors import audit_chain_entry, audit_chain_head, audit_chain_verify
+from practice.selectors import audit_chain_anchor, audit_chain_entry, audit_chain_head, audit_chain_verify
 
 logger = logging.getLogger("practice.audit")
 
@@ -67,12 +67,21 @@ class Command(BaseCommand):
             return f"chain broken at entry #{chain_break.sequence} (id {chain_break.entry_id}): {chain_break.reason}"
         if checkpoint is not None:
             entry = audit_chain_entry(practice=practice, sequence=checkpoint.sequence)
-            if entry is None:
+            anchor = audit_chain_anchor(practice=practice)
+            if entry is None and anchor is not None and checkpoint.sequence <= anchor.through_sequence:
+                # Removed past the retention period by prune_audit_trail, which the chain records;
+                # the last removed entry's hash is kept in the anchor.
+                if checkpoint.sequence == anchor.through_sequence and anchor.through_hash != checkpoint.hash:
+                    return (
+                        f"chain rewritten: entry #{checkpoint.sequence} is not the one recorded at "
+                        f"{checkpoint.recorded_at}"
+                    )
+            elif entry is None:
                 return (
                     f"chain truncated: it ends at entry #{checked}, but entry #{checkpoint.sequence} "
                     f"existed when checked at {checkpoint.recorded_at}"
                 )
-            if entry.hash != checkpoint.hash:
+            elif entry.hash != checkpoint.hash:
                 return (
                     f"chain rewritten: entry #{checkpoint.sequence} is not the one recorded at {checkpoint.recorded_at}"
                 )
