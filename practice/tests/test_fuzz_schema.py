@@ -118,6 +118,8 @@ PHOTO_CODES = {"unsupported_image_type", "image_too_many_pixels", "image_unreada
 RULE_CODES = {
     "POST /api/auth/verify-2fa": {"invalid_two_factor_code", "two_factor_secret_mismatch"},
     "POST /api/auth/disable-2fa": {"invalid_two_factor_code"},
+    # Overlapping slots of one day are refused with their own code (scheduling.errors).
+    "POST /api/therapist/availability": {"availability_overlap"},
     "POST /api/profile/photo": PHOTO_CODES,
     "POST /api/admin/therapists/{therapist_id}/photo/upload": PHOTO_CODES,
 }
