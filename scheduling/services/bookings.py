@@ -14,7 +14,12 @@ from scheduling.models import Appointment
 from scheduling.recurrence import local_to_utc, local_wall_time_exists
 from scheduling.selectors.appointments import appointment_get
 from scheduling.selectors.no_show import no_show_policy_active
-from scheduling.services.appointments import appointment_cancel, appointment_create, appointment_update
+from scheduling.services.appointments import (
+    UPDATABLE_FIELDS,
+    appointment_cancel,
+    appointment_create,
+    appointment_update,
+)
 from scheduling.services.no_show import appointment_mark_no_show
 
 #: The create page's therapy types (and ours, which it may also send), as our types.
@@ -140,7 +145,8 @@ def appointment_change_from_page(
         )
         return appointment_get(actor=actor, appointment_id=appointment_id)
 
-    changes = {name: data[name] for name in UPDATE_FIELDS if name in data}
+    # The booking's own fields; the status is decided above and below.
+    changes = {name: data[name] for name in UPDATABLE_FIELDS if name in data and name != "status"}
     if status in (Appointment.Status.SCHEDULED, Appointment.Status.CONFIRMED):
         changes["status"] = status
     moves = {key: data.get(key) for key in ("appointment_date", "start_time", "end_time")}
@@ -155,7 +161,3 @@ def appointment_change_from_page(
         appointment.rescheduled_at = timezone.now()
         appointment.save(update_fields=["reschedule_reason", "rescheduled_at", "updated_at"])
     return appointment
-
-
-#: Booking fields a page may change directly.
-UPDATE_FIELDS = ("starts_at", "ends_at", "appointment_type", "mode", "location", "notes")
