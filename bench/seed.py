@@ -166,6 +166,10 @@ def _column_defaults(model: type[models.Model], given: Sequence[str]) -> list[tu
             extra.append((f.column, value))
         elif f.null:
             extra.append((f.column, None))
+        elif getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            extra.append((f.column, timezone.now()))
+        elif f.empty_strings_allowed and f.blank:
+            extra.append((f.column, ""))  # an optional text field left blank
         else:
             raise RuntimeError(
                 f"{model.__name__}.{f.name} has no default; teach bench/seed.py the value it should hold."

@@ -4,6 +4,7 @@ import json
 import os
 import secrets
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -67,6 +68,18 @@ def http_json(url: str, method: str = "GET", body: dict | None = None, token: st
         return status, {"raw": raw[:500].decode(errors="replace")}
 
 
+def ensure_port_free(port: int, host: str = "127.0.0.1") -> None:
+    """Refuse to start when something already listens on the port: the health probe would
+    be answered by that other server (an older run's gunicorn, another app), and every
+    measurement after it would be of the wrong server."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.settimeout(1.0)
+        if probe.connect_ex((host, port)) == 0:
+            raise RuntimeError(
+                f"port {port} on {host} is already in use by another server; stop it or set BENCH_PORT to a free port"
+            )
+
+
 @contextmanager
 def gunicorn(config: Config, env: dict[str, str]):
     """Serve the app on 127.0.0.1:<port> for the duration of the block.
@@ -95,6 +108,7 @@ def gunicorn(config: Config, env: dict[str, str]):
         "--log-level",
         "warning",
     ]
+    ensure_port_free(config.port)
     process = subprocess.Popen(command, cwd=REPO, env=env)  # noqa: S603
     base = f"http://127.0.0.1:{config.port}"
     try:

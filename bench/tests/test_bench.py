@@ -1,4 +1,5 @@
 import random
+import socket
 
 import pytest
 
@@ -6,6 +7,7 @@ from bench.endpoints import Target
 from bench.loadgen import Measurement, Request, parse_wrk_output
 from bench.report import paired, ratios
 from bench.seed import plan_slot
+from bench.server import ensure_port_free
 
 WRK_OUTPUT = """Running 8s test @ http://127.0.0.1:8765
   1 threads and 10 connections
@@ -102,3 +104,13 @@ def test_only_reads_of_the_big_tables_are_explained():
     ]
     assert captured.count == 6
     assert captured.sql_ms == 6.0
+
+
+def test_the_server_refuses_a_port_another_server_listens_on():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as other:
+        other.bind(("127.0.0.1", 0))
+        other.listen()
+        port = other.getsockname()[1]
+        with pytest.raises(RuntimeError, match=f"port {port} .* already in use"):
+            ensure_port_free(port)
+    ensure_port_free(port)  # closed again: free
