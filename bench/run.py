@@ -21,7 +21,7 @@ from statistics import median
 
 from . import db
 from .config import Config
-from .endpoints import ENDPOINTS, MINIMAL, BenchUser, Context, Endpoint
+from .endpoints import BASELINE_CONNECTIONS, BASELINE_FACTOR, ENDPOINTS, MINIMAL, BenchUser, Context, Endpoint
 from .loadgen import Request, ensure_wrk, run_wrk
 from .report import RESULTS_DIR, format_table, paired, write_json
 from .server import REPO, app_environment, gunicorn, http_json
@@ -66,14 +66,13 @@ def prepare_databases(config: Config, reseed: bool) -> dict:
     return meta
 
 
-def set_up_two_factor(base: str, email: str, token: str) -> None:
+def set_up_two_factor(base: str, email: str, token: str) -> str:
     """Therapists reach the API only with two-factor authentication on: set it up as the
-    frontend's setup page does, with a code computed from the returned secret."""
+    frontend's setup page does, with a code computed from the returned secret. Returns
+    the secret."""
     import pyotp
 
     status, body = http_json(f"{base}/api/auth/setup-2fa", "POST", {}, token)
-    if status == 409:  # already on
-        return
     if status != 200:
         raise RuntimeError(f"two-factor setup of {email} failed: {status} {body}")
     secret = body["data"]["secret"]
@@ -82,6 +81,13 @@ def set_up_two_factor(base: str, email: str, token: str) -> None:
     )
     if status != 200:
         raise RuntimeError(f"two-factor verification of {email} failed: {status} {body}")
+    return secret
+
+
+def wait_for_next_totp_step(last_code_at: float, step: int = 30) -> None:
+    """A TOTP code is accepted once: sign-ins after the set-up need the next time step."""
+    while int(time.time() // step) <= int(last_code_at // step):
+        time.sleep(0.5)
 
 
 def login_users(base: str, config: Config, fixtures: dict) -> list[BenchUser]:
@@ -92,7 +98,7 @@ def login_users(base: str, config: Config, fixtures: dict) -> list[BenchUser]:
         )
         if status != 200 or "accessToken" not in body:
             raise RuntimeError(f"login of {spec['email']} failed: {status} {body}")
-        set_up_two_factor(base, spec["email"], body["accessToken"])
+        secret = set_up_two_factor(base, spec["email"], body["accessToken"])
         users.append(
             BenchUser(
                 id=spec["id"],
@@ -102,6 +108,8 @@ def login_users(base: str, config: Config, fixtures: dict) -> list[BenchUser]:
                 short_client=spec["short_client"],
                 in_progress_sessions=spec.get("in_progress_sessions", []),
                 recurring_pool=spec["recurring_pool"],
+                no_show_pool=spec.get("no_show_pool", []),
+                totp_secret=secret,
             )
         )
     return users
@@ -133,7 +141,12 @@ def profile_queries(endpoint: Endpoint, requests: list[Request], ctx: Context) -
     result: dict = {"status": captured.status, "queries": captured.count, "sql_ms": captured.sql_ms}
     result["statements"] = [{"sql": sql[:2000], "ms": round(seconds * 1000, 3)} for sql, seconds in captured.statements]
     if endpoint.explain:
-        result["explain"] = [explain(sql) for sql in data_statements(captured)]
+        statements = data_statements(captured)
+        result["explain"] = [explain(sql) for sql in statements]
+        busy, newcomer = requests[0].token and ctx.users[0].id, ctx.newcomer
+        if newcomer and busy:
+            # The same statements for the therapist with a few hundred sessions.
+            result["explain_newcomer"] = [explain(sql.replace(busy, newcomer)) for sql in statements]
     if endpoint.constant_queries is not None:
         long_history, short_history = endpoint.constant_queries(ctx)
         result["queries_long_history"] = capture(long_history).count
@@ -159,6 +172,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reseed", action="store_true", help="rebuild the seeded database")
     parser.add_argument("--seed-only", action="store_true", help="seed (or reuse the seed) and stop")
     parser.add_argument("--only", default="", help="comma-separated endpoint keys to measure")
+    parser.add_argument(
+        "--day-rounds", type=int, default=5, help="rounds of the therapist's day walked by each therapist (0: none)"
+    )
     parser.add_argument(
         "--profile",
         default="",
@@ -205,7 +221,8 @@ def main(argv: list[str] | None = None) -> int:
 
     with gunicorn(config, env) as base:
         users = login_users(base, config, fixtures)
-        ctx = Context(users=users, today=datetime.now(UTC).date())
+        two_factor_set_up_at = time.time()
+        ctx = Context(users=users, today=datetime.now(UTC).date(), newcomer=fixtures.get("newcomer", ""))
         say(f"Signed in {len(users)} therapists through /api/auth/login; gunicorn with {config.workers} workers")
         plan: list[tuple[Endpoint, list[Request]]] = []
         for endpoint in endpoints:
@@ -263,6 +280,13 @@ def main(argv: list[str] | None = None) -> int:
                     "runs": [m.as_dict() for m in minimal_runs],
                 }
 
+        if args.day_rounds > 0:
+            from .day import walk_the_day
+
+            wait_for_next_totp_step(two_factor_set_up_at)
+            say(f"\nThe therapist's day: {args.day_rounds} rounds for each of {len(users)} therapists")
+            results["day"] = walk_the_day(config.port, ctx, config.password, args.day_rounds)
+
     from django.db import connections
 
     from .commands import measure_commands
@@ -296,7 +320,7 @@ def evaluate(results: dict, endpoints: list[Endpoint]) -> None:
         queries = entry["queries"]
         for plan in queries.get("explain", []) if endpoint.key == "session_stats" else []:
             checks.append(
-                {"target": "SQL time <= 5 ms", "value": plan["execution_ms"], "met": plan["execution_ms"] <= 5}
+                {"target": "SQL time <= 10 ms", "value": plan["execution_ms"], "met": plan["execution_ms"] <= 10}
             )
             checks.append({"target": "no sequential scan", "value": ", ".join(plan["seq_scans"]) or "none"})
             checks[-1]["met"] = not plan["seq_scans"]
@@ -304,6 +328,33 @@ def evaluate(results: dict, endpoints: list[Endpoint]) -> None:
             plans = queries.get("explain", [])
             value = f"{len(plans)} statement(s) on the big tables"
             checks.append({"target": "one aggregate statement", "value": value, "met": len(plans) == 1})
+        if endpoint.baseline and endpoint.baseline in results["endpoints"]:
+            base = results["endpoints"][endpoint.baseline].get("results", {}).get(str(BASELINE_CONNECTIONS))
+            ours = entry["results"].get(str(BASELINE_CONNECTIONS))
+            if base and ours:
+                value = round(ours["rps_ratio"] / base["rps_ratio"], 2)
+                checks.append(
+                    {
+                        "target": f"req/s / DRF baseline req/s @{BASELINE_CONNECTIONS} >= {BASELINE_FACTOR:g}",
+                        "value": value,
+                        "met": value >= BASELINE_FACTOR,
+                    }
+                )
+        busy_plans, new_plans = queries.get("explain", []), queries.get("explain_newcomer", [])
+        if busy_plans and new_plans and endpoint.key != "session_stats":
+            busy_ms = sum(p["execution_ms"] for p in busy_plans)
+            new_ms = sum(p["execution_ms"] for p in new_plans)
+            checks.append(
+                {
+                    "target": "page SQL: busiest therapist within 20% of a newcomer's",
+                    "value": f"{busy_ms:.2f} ms vs {new_ms:.2f} ms",
+                    "met": busy_ms <= 1.2 * new_ms,
+                }
+            )
+            seq = sorted({table for p in busy_plans for table in p["seq_scans"]})
+            checks.append(
+                {"target": "page SQL without sequential scans", "value": ", ".join(seq) or "none", "met": not seq}
+            )
         if "queries_long_history" in queries:
             long_q, short_q = queries["queries_long_history"], queries["queries_short_history"]
             checks.append(
@@ -314,6 +365,28 @@ def evaluate(results: dict, endpoints: list[Endpoint]) -> None:
                 }
             )
         entry["targets"] = checks
+
+
+def _versus_baseline(results: dict, endpoint: Endpoint, connections: int) -> float | None:
+    """This list's throughput as a multiple of its straightforward DRF version's (same
+    round's minimal endpoint as the unit, so drift of the machine cancels)."""
+    if not endpoint.baseline:
+        return None
+    base = results["endpoints"].get(endpoint.baseline, {}).get("results", {}).get(str(connections))
+    ours = results["endpoints"][endpoint.key]["results"][str(connections)]
+    return round(ours["rps_ratio"] / base["rps_ratio"], 2) if base else None
+
+
+def print_day(day: dict) -> None:
+    say(
+        f"\n== The therapist's day: {day['rounds']} rounds per therapist, one call after another ==  "
+        f"minimal p50 {day['minimal_p50_ms']:.2f} ms ({day['minimal_samples']} calls)"
+    )
+    rows = [
+        [label, s["calls"], s["p50_ms"], s["p99_ms"], s["p50_ratio"], s["failures"], s["first_failure"][:80]]
+        for label, s in day["steps"].items()
+    ]
+    say(format_table(["call", "calls", "p50 ms", "p99 ms", "p50 x", "failed", "first failure"], rows))
 
 
 def print_report(results: dict, endpoints: list[Endpoint]) -> None:
@@ -331,7 +404,7 @@ def print_report(results: dict, endpoints: list[Endpoint]) -> None:
             entry = results["endpoints"][endpoint.key]
             label = endpoint.label + (" [stand-in]" if endpoint.stand_in else "")
             if not entry.get("available"):
-                rows.append([label, entry.get("reason", "")] + [None] * 9)
+                rows.append([label, entry.get("reason", "")] + [None] * 10)
                 continue
             r = entry["results"][str(connections)]
             rows.append(
@@ -344,6 +417,7 @@ def print_report(results: dict, endpoints: list[Endpoint]) -> None:
                     r["p50_ratio"],
                     r["p99_ratio"],
                     r["p99_over_p50"],
+                    _versus_baseline(results, endpoint, connections),
                     r["non_2xx"] + r["errors"],
                     entry["queries"]["queries"],
                     entry["queries"]["sql_ms"],
@@ -358,11 +432,15 @@ def print_report(results: dict, endpoints: list[Endpoint]) -> None:
             "p50 x",
             "p99 x",
             "p99/p50",
+            "vs DRF",
             "errors",
             "queries",
             "SQL ms",
         ]
         say(format_table(headers, rows))
+
+    if "day" in results:
+        print_day(results["day"])
 
     say("\n== Targets ==")
     rows = []
@@ -375,8 +453,11 @@ def print_report(results: dict, endpoints: list[Endpoint]) -> None:
     say(format_table(["endpoint", "target", "measured", ""], rows))
 
     for endpoint in endpoints:
-        for plan in results["endpoints"][endpoint.key].get("queries", {}).get("explain", []):
+        queries = results["endpoints"][endpoint.key].get("queries", {})
+        for plan in queries.get("explain", []):
             say(f"\n== EXPLAIN (ANALYZE, BUFFERS): {endpoint.label} ==\n{plan['sql']}\n{plan['plan']}")
+        for plan in queries.get("explain_newcomer", []):
+            say(f"\n== EXPLAIN (ANALYZE, BUFFERS): {endpoint.label}, a newcomer's ==\n{plan['plan']}")
     for name, command in results.get("commands", {}).items():
         say(f"\n== {name} ==\n{command.get('summary', command.get('reason', ''))}")
 

@@ -43,6 +43,15 @@ SLOT_MINUTES = 50
 IN_PROGRESS_HOUR = 19
 RECURRING_POOL_HOUR = 18
 SERIES_POOL_HOUR = 20
+NO_SHOW_POOL_HOUR = 7
+NO_SHOW_POOL_PER_USER = 40
+# A session note for about one completed session in five; a few questionnaires each.
+NOTE_SHARE = 0.2
+SURVEYS_PER_THERAPIST = 4
+SHARED_SURVEYS_PER_PRACTICE = 3
+# The last therapist joined recently: a few hundred sessions against the others' thousands,
+# so that the benchmark can show a page's SQL does not grow with the history.
+NEWCOMER_WEEKS = 20
 IN_PROGRESS_PER_USER = 40
 RECURRING_POOL_PER_USER = 40
 SERIES_POOL_PER_THERAPIST = 5
@@ -329,11 +338,78 @@ class Seeded:
     seconds: float
 
 
+SURVEY_QUESTIONS = json.dumps(
+    [
+        {
+            "id": "q1",
+            "text": "How did you sleep this week?",
+            "type": "scale",
+            "required": True,
+            "options": None,
+            "scale": {"min": 1, "max": 10},
+            "scale_labels": {"min": "Badly", "max": "Well"},
+        },
+        {
+            "id": "q2",
+            "text": "What helped most?",
+            "type": "text",
+            "required": False,
+            "options": None,
+            "scale": None,
+            "scale_labels": None,
+        },
+        {
+            "id": "q3",
+            "text": "How often did you practise the exercise?",
+            "type": "multipleChoice",
+            "required": True,
+            "options": ["Never", "Once", "Several times", "Daily"],
+            "scale": None,
+            "scale_labels": None,
+        },
+    ]
+)
+
+
+def surveys(rng: random.Random, now: datetime, practices: list, therapist_ids: list, scale: Scale) -> Iterable:
+    """Every therapist's own questionnaires and a few shared by each practice."""
+    for t, uid in enumerate(therapist_ids):
+        for k in range(SURVEYS_PER_THERAPIST):
+            created = now - timedelta(days=30 * k + t % 30)
+            practice_id = practices[t % scale.practices][0]
+            yield (
+                hex_id(rng),
+                created,
+                created,
+                practice_id,
+                uid,
+                f"Check-in {k + 1}",
+                "feedback",
+                SURVEY_QUESTIONS,
+                False,
+            )
+    for p, practice in enumerate(practices):
+        for k in range(SHARED_SURVEYS_PER_PRACTICE):
+            created = now - timedelta(days=90 * k)
+            author = therapist_ids[p]  # therapist p works in practice p
+            yield (
+                hex_id(rng),
+                created,
+                created,
+                practice[0],
+                author,
+                f"Intake {k + 1}",
+                "assessment",
+                SURVEY_QUESTIONS,
+                True,
+            )
+
+
 def seed(config: Config) -> Seeded:
     """Build the whole data set. The caller provides an empty, migrated database."""
-    from clinical.models import MedicalHistory, MoodReading, Session, TherapyGoal
+    from clinical.models import MedicalHistory, MoodReading, Session, SessionNote, Survey, TherapyGoal
     from practice.models import Client, EmergencyContact, Practice, Therapist, User
-    from scheduling.models import Appointment
+    from scheduling.models import Appointment, SessionRate
 
     scale: Scale = config.scale
     rng = random.Random(20261124)
@@ -360,11 +436,22 @@ def seed(config: Config) -> Seeded:
         for p in range(scale.practices):
             tz_name, currency, country, _ = PRACTICE_PROFILES[p % len(PRACTICE_PROFILES)]
             practices.append((hex_id(rng), f"Bench Practice {p + 1}", tz_name, currency, country))
+        rates = [
+            (hex_id(rng), now, now, practice[0], kind, amount, practice[3])
+            for practice in practices
+            for kind, amount in (("intake", "110.00"), ("individual", "95.00"))
+        ]
         counts["practices"] = copy_rows(
             cursor,
             Practice,
             ["id", "created_at", "updated_at", "name", "timezone", "currency", "country"],
             ((pid, now, now, name, tz, cur, ctry) for pid, name, tz, cur, ctry in practices),
+        )
+        copy_rows(
+            cursor,
+            SessionRate,
+            ["id", "created_at", "updated_at", "practice_id", "appointment_type", "amount", "currency"],
+            rates,
         )
         tzs = [zoneinfo.ZoneInfo(p[2]) for p in practices]
         user_cols = [
@@ -485,9 +572,11 @@ def seed(config: Config) -> Seeded:
                 )
                 return appt_id
 
+            newcomer = scale.therapists - 1
             for t in range(scale.therapists):
                 p = t % scale.practices
                 tz = tzs[p]
+                joined_week = weeks - scale.weeks_ahead - NEWCOMER_WEEKS if t == newcomer else 0
                 slots = sorted(rng.sample(GRID, min(scale.weekly_slots, len(GRID))))
                 for s, (weekday, hour) in enumerate(slots):
                     for first_week, sessions, step in plan_slot(rng, weeks, long_from_start=s == 0):
@@ -498,6 +587,8 @@ def seed(config: Config) -> Seeded:
                         client.concern_variants = _json_variants(rng, themes, 4, 1, 3)
                         clients.append(client)
                         for k in range(sessions):
+                            if first_week + k * step < joined_week:
+                                continue
                             day = first_monday + timedelta(weeks=first_week + k * step, days=weekday)
                             start = _local_datetime(day, hour, tz)
                             if start < now:
@@ -533,7 +624,7 @@ def seed(config: Config) -> Seeded:
                 long_clients.setdefault(client.therapist_index, c)
                 if client.first_seen and client.last_seen and (client.last_seen - client.first_seen).days < 100:
                     short_clients.setdefault(client.therapist_index, c)
-            fixtures: dict = {"users": [], "series_pool": []}
+            fixtures: dict = {"users": [], "series_pool": [], "newcomer": therapist_ids[newcomer]}
             for t in range(bench_users):
                 tz = tzs[t % scale.practices]
                 c = long_clients[t]
@@ -543,6 +634,7 @@ def seed(config: Config) -> Seeded:
                     "long_client": clients[c].id,
                     "short_client": clients[short_clients.get(t, c)].id,
                     "recurring_pool": [],
+                    "no_show_pool": [],
                 }
                 fixtures["users"].append(user)
                 for day in weekdays_back[:IN_PROGRESS_PER_USER]:
@@ -551,6 +643,10 @@ def seed(config: Config) -> Seeded:
                 for day in weekdays_ahead[:RECURRING_POOL_PER_USER]:
                     start = _local_datetime(day, RECURRING_POOL_HOUR, tz)
                     user["recurring_pool"].append(appointment(t, c, start, "scheduled"))
+                # Past appointments still scheduled: the ones a therapist marks as no-shows.
+                for day in weekdays_back[:NO_SHOW_POOL_PER_USER]:
+                    start = _local_datetime(day, NO_SHOW_POOL_HOUR, tz)
+                    user["no_show_pool"].append(appointment(t, c, start, "scheduled"))
             first_week_ahead = [d for d in weekdays_ahead if d >= today + timedelta(days=7 - today.weekday())][:5]
             for t in range(scale.therapists):
                 tz = tzs[t % scale.practices]
@@ -730,6 +826,7 @@ def seed(config: Config) -> Seeded:
         technique_sets = _json_variants(rng, TECHNIQUES, 40, 1, 3)
         intervention_sets = _json_variants(rng, INTERVENTIONS, 40, 0, 2)
         readings = []
+        notes = []
         recent = now - timedelta(days=60)
         with Copier(cursor, Session, session_cols) as session_rows:
             for appt_id, t, c, start, progress in sessions_todo:
@@ -767,6 +864,28 @@ def seed(config: Config) -> Seeded:
                 if began > recent:
                     readings.append((sid, mood_start, began))
                     readings.append((sid, mood_end, ended))
+                if rng.random() < NOTE_SHARE:
+                    notes.append(
+                        (
+                            hex_id(rng),
+                            ended,
+                            ended,
+                            practices[client.practice_index][0],
+                            therapist_ids[t],
+                            client.id,
+                            sid,
+                            appt_id,
+                            began.date(),
+                            round((ended - began).total_seconds() / 60),
+                            max(1, min(5, (mood_start + 1) // 2)),
+                            max(1, min(5, (mood_end + 1) // 2)),
+                            json.dumps([client.themes[0], rng.choice(NOTES)]),
+                            rng.choice(intervention_sets),
+                            json.dumps([rng.choice(HOMEWORK)]),
+                            rng.choice(NOTES),
+                            json.dumps(client.themes[:2]),
+                        )
+                    )
             for appt_id, t, c, start in in_progress:
                 client = clients[c]
                 sid = hex_id(rng)
@@ -800,6 +919,26 @@ def seed(config: Config) -> Seeded:
                 readings.append((sid, mood, start))
         counts["sessions"] = session_rows.count
         counts["mood_readings"] = copy_rows(cursor, MoodReading, ["session_id", "mood", "recorded_at"], readings)
+        note_cols = ["id", "created_at", "updated_at", "practice_id", "therapist_id", "client_id", "session_id"]
+        note_cols += ["appointment_id", "session_date", "duration", "mood_before", "mood_after", "key_points"]
+        note_cols += ["interventions", "homework", "progress_notes", "tags"]
+        counts["session_notes"] = copy_rows(cursor, SessionNote, note_cols, notes)
+        counts["surveys"] = copy_rows(
+            cursor,
+            Survey,
+            [
+                "id",
+                "created_at",
+                "updated_at",
+                "practice_id",
+                "created_by_id",
+                "title",
+                "type",
+                "questions",
+                "is_practice_wide",
+            ],
+            surveys(rng, now, practices, therapist_ids, scale),
+        )
 
         restore_after_load(cursor, deferred)
         fixtures["staff"] = [f"staff{p + 1}@bench.example" for p in range(scale.practices)]

@@ -26,7 +26,7 @@ def app_environment(config: Config, database: str) -> dict[str, str]:
     generator speaks plain HTTP on the loopback, as a server behind a TLS proxy does."""
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "practice.settings.production",
+        "DJANGO_SETTINGS_MODULE": "bench.settings",
         "SECRET_KEY": os.environ.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(48),
         "DATABASE_URL": config.url(database),
         "DEBUG": "0",
