@@ -4,7 +4,7 @@ are kept but never shown."""
 
 from uuid import UUID
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext
 
 from clinical.models import SessionNote
@@ -17,18 +17,23 @@ def session_note_visible_queryset(*, actor: User) -> QuerySet[SessionNote]:
     client assigned to them. Staff: none."""
     if not actor.is_therapist:
         return SessionNote.objects.none()
-    assigned = Client.therapists.through.objects.filter(client_id=OuterRef("client_id"), user_id=actor.pk)
+    # The assigned clients are read first, as a list: "author is me OR client is one of
+    # these" then combines the two note indexes (author, client), where an OR with a
+    # correlated subquery would filter every note of the practice.
+    assigned = list(Client.therapists.through.objects.filter(user_id=actor.pk).values_list("client_id", flat=True))
     return SessionNote.objects.filter(practice_id=actor.practice_id, deleted_at__isnull=True).filter(
-        Q(therapist_id=actor.pk) | Exists(assigned)
+        Q(therapist_id=actor.pk) | Q(client_id__in=assigned)
     )
 
 
 def session_note_list(*, actor: User) -> QuerySet[SessionNote]:
     """The actor's readable notes, newest session first, with the client loaded (one query
     per page; ``clinical.filters.SessionNoteFilter`` narrows it)."""
+    own_fields = [field.name for field in SessionNote._meta.concrete_fields]
     return (
         session_note_visible_queryset(actor=actor)
         .select_related("client")
+        .only(*own_fields, "client__first_name", "client__last_name")  # the client's name is all a note shows
         .order_by("-session_date", "-created_at", "id")
     )
 

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from clinical.models import SessionNote
 from practice.api.fields import StrictBooleanField, StrictCharField, StrictDateField, StrictIntegerField
+from practice.formats import utc_iso
 
 TEXT_MAX = 20_000
 ITEM_MAX = 1000
@@ -192,3 +193,43 @@ class SessionNoteSerializer(serializers.ModelSerializer):
     @extend_schema_field(serializers.BooleanField())
     def get_is_own(self, note: SessionNote) -> bool:
         return self._own(note)
+
+
+def session_note_list_item(note: SessionNote, *, viewer_id) -> dict:
+    """``SessionNoteSerializer``'s payload, built directly for the notes list (a test keeps
+    the two identical); ``viewer_id``: who reads it (private notes are the author's only)."""
+    own = note.therapist_id == viewer_id
+    return {
+        "id": str(note.pk),
+        "client_id": str(note.client_id),
+        "client_name": note.client.full_name,
+        "therapist_id": str(note.therapist_id),
+        "session_id": str(note.session_id) if note.session_id else None,
+        "appointment_id": str(note.appointment_id) if note.appointment_id else None,
+        "session_date": note.session_date.isoformat(),
+        "session_type": note.session_type,
+        "duration": note.duration,
+        "mood_before": note.mood_before,
+        "mood_after": note.mood_after,
+        "key_points": [str(item) for item in note.key_points],
+        "interventions": [str(item) for item in note.interventions],
+        "homework": [str(item) for item in note.homework],
+        "progress_notes": note.progress_notes,
+        "private_notes": note.private_notes if own else "",
+        "attachments": [],
+        "tags": [str(tag) for tag in note.tags],
+        "is_important": note.is_important,
+        "hulpvragen_progress": {
+            str(name): {
+                "discussed": progress.get("discussed", False),
+                "progress": progress.get("progress", 0),
+                "notes": progress.get("notes", ""),
+            }
+            for name, progress in note.hulpvragen_progress.items()
+        },
+        "is_locked": note.is_locked,
+        "is_own": own,
+        "version": note.version,
+        "created_at": utc_iso(note.created_at),
+        "updated_at": utc_iso(note.updated_at),
+    }

@@ -8,6 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clinical.models import SessionNote, SessionNoteVersion
+from clinical.selectors.notes import session_note_list
+from clinical.serializers.notes import SessionNoteSerializer, session_note_list_item
 from clinical.tests.factories import SessionFactory, SessionNoteFactory
 from practice.models import AuditEvent
 from practice.tests.factories import ClientFactory, TherapistFactory
@@ -284,3 +286,24 @@ def test_every_edit_keeps_the_previous_version(api, client_record):
     assert versions == [(1, note.progress_notes), (2, "one"), (3, "two")]
     note.refresh_from_db()
     assert note.version == 4 and note.progress_notes == "three"
+
+
+def test_list_items_equal_the_serializer_payload_for_author_and_co_therapist(therapist, other_therapist, practice, rf):
+    shared = ClientFactory(practice=practice, therapists=[therapist, other_therapist], last_name="")
+    SessionNoteFactory(
+        therapist=therapist,
+        client=shared,
+        private_notes="Mine only",
+        tags=["sleep"],
+        hulpvragen_progress={"Angst": {"discussed": True, "progress": 40, "notes": "Fewer"}},
+        session=SessionFactory(appointment__therapist=therapist, appointment__client=shared),
+    )
+    SessionNoteFactory(therapist=other_therapist, client=shared, is_locked=True)
+    for viewer in (therapist, other_therapist):
+        request = rf.get(URL)
+        request.user = viewer
+        notes = list(session_note_list(actor=viewer))
+        assert len(notes) == 2
+        for note in notes:
+            expected = SessionNoteSerializer(note, context={"request": request}).data
+            assert session_note_list_item(note, viewer_id=viewer.pk) == expected

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from clinical.filters import SessionNoteFilter
 from clinical.models import SessionNote
 from clinical.selectors.notes import session_note_get, session_note_list
-from clinical.serializers.notes import SessionNoteInputSerializer, SessionNoteSerializer
+from clinical.serializers.notes import SessionNoteInputSerializer, SessionNoteSerializer, session_note_list_item
 from clinical.services.notes import (
     session_note_create,
     session_note_delete,
@@ -96,7 +96,7 @@ class SessionNoteViewSet(viewsets.GenericViewSet):
     def list(self, request):
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         session_note_record_views(actor=request.user, notes=page, ip_address=client_ip(request))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.get_paginated_response([session_note_list_item(note, viewer_id=request.user.pk) for note in page])
 
     def retrieve(self, request, pk=None):
         note = session_note_get(actor=request.user, note_id=pk)
