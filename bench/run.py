@@ -318,16 +318,14 @@ def evaluate(results: dict, endpoints: list[Endpoint]) -> None:
             value = measured[target.metric]
             checks.append({"target": target.describe(), "value": value, "met": target.check(value)})
         queries = entry["queries"]
-        for plan in queries.get("explain", []) if endpoint.key == "session_stats" else []:
-            checks.append(
-                {"target": "SQL time <= 10 ms", "value": plan["execution_ms"], "met": plan["execution_ms"] <= 10}
-            )
-            checks.append({"target": "no sequential scan", "value": ", ".join(plan["seq_scans"]) or "none"})
-            checks[-1]["met"] = not plan["seq_scans"]
         if endpoint.key == "session_stats":
             plans = queries.get("explain", [])
+            sql_ms = round(sum(plan["execution_ms"] for plan in plans), 3)
+            checks.append({"target": "SQL time (widest window) <= 10 ms", "value": sql_ms, "met": sql_ms <= 10})
+            seq = sorted({table for plan in plans for table in plan["seq_scans"]})
+            checks.append({"target": "no sequential scan", "value": ", ".join(seq) or "none", "met": not seq})
             value = f"{len(plans)} statement(s) on the big tables"
-            checks.append({"target": "one aggregate statement", "value": value, "met": len(plans) == 1})
+            checks.append({"target": "aggregate statements, not a loop", "value": value, "met": 0 < len(plans) <= 2})
         if endpoint.baseline and endpoint.baseline in results["endpoints"]:
             base = results["endpoints"][endpoint.baseline].get("results", {}).get(str(BASELINE_CONNECTIONS))
             ours = entry["results"].get(str(BASELINE_CONNECTIONS))

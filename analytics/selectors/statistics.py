@@ -5,12 +5,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from uuid import UUID
 
-from django.db.models import Avg, Count, DurationField, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Avg, Count, DurationField, F, FilteredRelation, Max, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from clinical.models import Session
 from practice.errors import ValidationFailed
 from practice.models import User
 from practice.selectors import therapist_get
@@ -81,7 +80,7 @@ def therapist_session_stats(
     start_date: datetime.date | None = None,
     end_date: datetime.date | None = None,
 ) -> SessionStats:
-    """Session statistics of one therapist (SPEC §6), in one aggregate statement.
+    """Session statistics of one therapist (SPEC §6), in two aggregate statements.
 
     Visibility: a therapist their own, staff any therapist of their practice; anyone else
     gets a 404. Counted are the therapist's appointments that *start* inside the window
@@ -103,40 +102,47 @@ def therapist_session_stats(
     ends_before = _local_midnight_utc(window.end_date + datetime.timedelta(days=1), tz)
 
     completed = Q(status=Appointment.Status.COMPLETED)
-    # Repeat client: at least two completed appointments with this therapist up to the
-    # window's end (the one in the window is one of them). OFFSET 1 stops at the second.
-    completed_twice = Exists(
+    # The session of each appointment, joined rather than looked up per appointment: the
+    # condition on the therapist (a session is its appointment's therapist's) lets
+    # PostgreSQL read the therapist's sessions once from their index and hash-join them,
+    # instead of probing the session index once per completed appointment (3,400 probes
+    # for five years of a busy therapist).
+    row = (
+        Appointment.objects.filter(therapist_id=therapist.pk, starts_at__gte=starts_from, starts_at__lt=ends_before)
+        .annotate(
+            ended_session=FilteredRelation(
+                "session", condition=Q(session__therapist_id=therapist.pk, session__ended_at__isnull=False)
+            )
+        )
+        .aggregate(
+            total=Count("*"),
+            completed=Count("pk", filter=completed),
+            cancelled=Count("pk", filter=Q(status=Appointment.Status.CANCELLED)),
+            no_shows=Count("pk", filter=Q(status=Appointment.Status.NO_SHOW)),
+            average_duration=Avg(
+                Coalesce(
+                    F("ended_session__ended_at") - F("ended_session__started_at"),
+                    F("ends_at") - F("starts_at"),
+                    output_field=DurationField(),
+                ),
+                filter=completed,
+            ),
+        )
+    )
+    # Retention, per client of the therapist's completed appointments up to the window's
+    # end (earlier history counts), in the order of appt_completed_client_idx: seen in the
+    # window when the latest is in it, a repeat client with two or more.
+    clients = (
         Appointment.objects.filter(
-            therapist_id=therapist.pk,
-            client_id=OuterRef("client_id"),
-            status=Appointment.Status.COMPLETED,
-            starts_at__lt=ends_before,
-        )[1:2]
-    )
-    # A correlated lookup rather than a join: evaluated only for completed appointments,
-    # one probe of the session's unique appointment index each, whatever the window.
-    session_duration = Subquery(
-        Session.objects.filter(appointment_id=OuterRef("pk"), ended_at__isnull=False)
+            therapist_id=therapist.pk, status=Appointment.Status.COMPLETED, starts_at__lt=ends_before
+        )
         .order_by()
-        .values(duration=F("ended_at") - F("started_at"))[:1],
-        output_field=DurationField(),
+        .values("client_id")
+        .annotate(appointments=Count("*"), latest=Max("starts_at"))
+        .filter(latest__gte=starts_from)
+        .aggregate(seen=Count("client_id"), repeat=Count("client_id", filter=Q(appointments__gte=2)))
     )
-    row = Appointment.objects.filter(
-        therapist_id=therapist.pk,
-        starts_at__gte=starts_from,
-        starts_at__lt=ends_before,
-    ).aggregate(
-        total=Count("pk"),
-        completed=Count("pk", filter=completed),
-        cancelled=Count("pk", filter=Q(status=Appointment.Status.CANCELLED)),
-        no_shows=Count("pk", filter=Q(status=Appointment.Status.NO_SHOW)),
-        average_duration=Avg(
-            Coalesce(session_duration, F("ends_at") - F("starts_at"), output_field=DurationField()),
-            filter=completed,
-        ),
-        clients_seen=Count("client_id", distinct=True, filter=completed),
-        repeat_clients=Count("client_id", distinct=True, filter=completed & Q(completed_twice)),
-    )
+    row.update(clients_seen=clients["seen"], repeat_clients=clients["repeat"])
     average: datetime.timedelta | None = row["average_duration"]
     seen = row["clients_seen"]
     return SessionStats(
