@@ -1,0 +1,36 @@
+"""The PostgreSQL backend reads timestamps with psycopg's own loader and gives exactly
+what Django's would: the instant, in Django's timezone object."""
+
+import datetime
+
+import pytest
+from django.db import connection
+from psycopg.pq import Format
+
+from practice.db.postgresql.base import TIMESTAMPTZ_OID, NativeTimestamptzLoader, timestamptz_loader
+
+pytestmark = [pytest.mark.django_db, pytest.mark.postgres_only]
+
+CASES = [
+    ("2026-03-29 01:30:00.123456+02", datetime.datetime(2026, 3, 28, 23, 30, 0, 123456, tzinfo=datetime.UTC)),
+    ("2026-10-25 02:30:00+01", datetime.datetime(2026, 10, 25, 1, 30, tzinfo=datetime.UTC)),
+    ("1999-12-31 23:59:59.999999-05:30", datetime.datetime(2000, 1, 1, 5, 29, 59, 999999, tzinfo=datetime.UTC)),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), CASES)
+def test_a_timestamp_reads_as_the_same_instant_in_djangos_timezone(text, expected):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT %s::timestamptz", [text])
+        value = cursor.fetchone()[0]
+    assert value == expected
+    assert value.tzinfo is connection.timezone
+
+
+def test_the_connection_parses_with_our_loader_and_psycopgs_c_implementation():
+    connection.ensure_connection()
+    loader = connection.connection.adapters.get_loader(TIMESTAMPTZ_OID, Format.TEXT)
+    assert loader.__module__ == timestamptz_loader.__module__
+    assert loader.timezone is connection.timezone
+    # psycopg[binary] is what requirements.txt installs: the parsing is its C code.
+    assert NativeTimestamptzLoader.__module__.startswith(("psycopg_binary", "psycopg_c"))
