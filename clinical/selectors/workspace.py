@@ -4,8 +4,20 @@ a therapist sees their own sessions), the same visibility as the session list.""
 
 from uuid import UUID
 
-from django.db.models import Count, Exists, IntegerField, Max, Min, OuterRef, Prefetch, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 
@@ -30,7 +42,7 @@ def _with_session_figures(qs: QuerySet[Client], *, actor: User) -> QuerySet[Clie
     ).order_by()
     return qs.annotate(
         total_sessions=Coalesce(
-            Subquery(completed.values("client_id").annotate(n=Count("id")).values("n"), output_field=IntegerField()),
+            Subquery(completed.values("client_id").annotate(n=Count("*")).values("n"), output_field=IntegerField()),
             Value(0),
         ),
         last_session_at=Subquery(completed.values("client_id").annotate(last=Max("started_at")).values("last")),
@@ -40,8 +52,14 @@ def _with_session_figures(qs: QuerySet[Client], *, actor: User) -> QuerySet[Clie
 
 def therapist_client_list(*, actor: User) -> QuerySet[Client]:
     """The therapist's assigned clients (staff: none), by name, with their session
-    figures and the practice (for local dates) loaded."""
-    qs = client_clinical_queryset(actor=actor).select_related("practice")
+    figures and the practice (for local dates) loaded, and the phone number as its stored
+    E.164 text (``phone_text``; the parsed field is left unloaded)."""
+    qs = (
+        client_clinical_queryset(actor=actor)
+        .select_related("practice")
+        .annotate(phone_text=Cast("phone", output_field=CharField()))
+        .defer("phone")
+    )
     return _with_session_figures(qs, actor=actor).order_by("last_name", "first_name", "id")
 
 

@@ -5,6 +5,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from practice.api.serializers import CamelCaseFieldsMixin
+from practice.formats import utc_iso
 from practice.models import Client
 
 from .surveys import InstrumentScoresSerializer
@@ -171,3 +172,31 @@ class TherapistClientProfileSerializer(CamelCaseFieldsMixin, serializers.Seriali
     def get_previous_therapy_details(self, client: Client) -> str:
         history = self._history(client)
         return history.previous_therapy_details if history else ""
+
+
+def therapist_client_list_item(client: Client, *, therapist_id) -> dict:
+    """``TherapistClientSerializer``'s payload, built directly for the client list (a test
+    keeps the two identical). The phone is the stored E.164 text ``therapist_client_list``
+    annotates: parsing 50 numbers into PhoneNumbers costs several milliseconds."""
+    therapist = str(therapist_id)
+    return {
+        "id": str(client.pk),
+        "user_id": None,
+        "first_name": client.first_name,
+        "last_name": client.last_name,
+        "full_name": client.full_name,
+        "email": client.email,
+        "phone": client.phone_text or "",
+        "date_of_birth": client.date_of_birth.isoformat() if client.date_of_birth else None,
+        "status": client.status,
+        "urgency_level": client.urgency_level,
+        "hulpvragen": [str(item) for item in client.help_requests],
+        "profile_photo_url": client.profile_photo_url,
+        "therapist_id": therapist,
+        "assigned_therapist_id": therapist,
+        "total_sessions": client.total_sessions,
+        "last_session": _local_date(client, client.last_session_at),
+        "next_session": utc_iso(client.next_session_at),
+        "created_at": utc_iso(client.created_at),
+        "updated_at": utc_iso(client.updated_at),
+    }

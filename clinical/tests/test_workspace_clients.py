@@ -9,6 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clinical.models import Survey
+from clinical.selectors.workspace import therapist_client_list
+from clinical.serializers.workspace import TherapistClientSerializer, therapist_client_list_item
 from clinical.tests.factories import (
     MedicalHistoryFactory,
     SessionFactory,
@@ -57,6 +59,20 @@ def test_list_shows_own_clients_with_own_session_figures(api, therapist, other_t
     assert item["next_session"] == upcoming.starts_at.isoformat().replace("+00:00", "Z")
     assert item["assigned_therapist_id"] == item["therapist_id"] == str(therapist.pk)
     assert {"first_name", "last_name", "email", "status", "urgency_level", "hulpvragen", "user_id"} <= item.keys()
+
+
+def test_list_items_equal_the_serializer_payload(therapist, other_therapist, practice, rf):
+    shared = ClientFactory(practice=practice, therapists=[therapist, other_therapist], help_requests=["Sleep"])
+    ClientFactory(practice=practice, therapists=[therapist], phone="", date_of_birth=None, last_name="")
+    _completed_session(therapist, shared, datetime(2026, 3, 2, 23, 30, tzinfo=UTC))
+    AppointmentFactory(therapist=therapist, client=shared, starts_at=NOW + timedelta(days=2))
+    request = rf.get("/api/therapist/clients")
+    request.user = therapist
+    clients = list(therapist_client_list(actor=therapist))
+    assert len(clients) == 2
+    for client in clients:
+        expected = TherapistClientSerializer(client, context={"request": request}).data
+        assert therapist_client_list_item(client, therapist_id=therapist.pk) == expected
 
 
 def test_list_query_count_is_constant(api, therapist, practice):

@@ -10,7 +10,11 @@ from practice.api.request import client_ip
 from practice.models import Client
 
 from ..selectors.workspace import therapist_client_list
-from ..serializers.workspace import TherapistClientProfileSerializer, TherapistClientSerializer
+from ..serializers.workspace import (
+    TherapistClientProfileSerializer,
+    TherapistClientSerializer,
+    therapist_client_list_item,
+)
 from ..services.workspace import therapist_client_profile_record_view
 from .sessions import SessionViewSet
 
@@ -44,6 +48,10 @@ class TherapistClientViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return therapist_client_list(actor=self.request.user)
+
+    def list(self, request, *args, **kwargs):
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        return self.get_paginated_response([therapist_client_list_item(c, therapist_id=request.user.pk) for c in page])
 
     def retrieve(self, request, client_id=None):
         client = therapist_client_profile_record_view(

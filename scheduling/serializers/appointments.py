@@ -9,7 +9,7 @@ from practice.api.fields import (
     StrictDateField,
     StrictTimeField,
 )
-from practice.formats import phone_text, utc_iso
+from practice.formats import utc_iso
 from practice.models import Client, EmergencyContact
 from practice.serializers import TherapistRefSerializer
 from scheduling.models import Appointment
@@ -297,7 +297,7 @@ def appointment_list_item(appointment: Appointment) -> dict:
             "last_name": client.last_name,
             "full_name": client.full_name,
             "email": client.email,
-            "phone": phone_text(client.phone),
+            "phone": appointment.client_phone_text or "",
             "date_of_birth": client.date_of_birth.isoformat() if client.date_of_birth else None,
             "status": client.status,
             "profile_photo_url": client.profile_photo_url,
@@ -310,8 +310,8 @@ def appointment_list_item(appointment: Appointment) -> dict:
             else {
                 "name": contact.name,
                 "relationship": contact.relationship,
-                "phone": phone_text(contact.phone),
-                "alternate_phone": phone_text(contact.alternate_phone),
+                "phone": appointment.contact_phone_text or "",
+                "alternate_phone": appointment.contact_alternate_phone_text or "",
                 "email": contact.email,
             },
         },

@@ -47,12 +47,13 @@ def calendar(practice, therapist, other_therapist):
     return [prepared, cancelled, colleagues]
 
 
+@pytest.mark.parametrize("for_listing", [True, False])
 @pytest.mark.parametrize("viewer", ["therapist", "staff"])
-def test_list_items_equal_the_serializer_payload(request, calendar, viewer):
+def test_list_items_equal_the_serializer_payload(request, calendar, viewer, for_listing):
     actor = request.getfixturevalue(viewer)
     http_request = APIRequestFactory().get("/api/appointments")
     http_request.user = actor
-    items = list(appointment_list(actor=actor))
+    items = list(appointment_list(actor=actor, for_listing=for_listing))
     assert len(items) >= 2
     for appointment in items:
         expected = AppointmentSerializer(appointment, context={"request": http_request}).data

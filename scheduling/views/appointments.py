@@ -86,7 +86,8 @@ class AppointmentViewSet(
         return appointment_list(actor=self.request.user)
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        listed = appointment_list(actor=request.user, for_listing=True)
+        page = self.paginate_queryset(self.filter_queryset(listed))
         return self.get_paginated_response([appointment_list_item(item) for item in page])
 
     def _payload(self, appointment: Appointment) -> dict:
