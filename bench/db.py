@@ -38,11 +38,19 @@ def create(config: Config, database: str, template: str | None = None) -> None:
         else:
             # FILE_COPY copies the files after a checkpoint: seconds for a few GB, where the
             # default (WAL_LOG) writes every page through the WAL.
-            conn.execute(
-                sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY = FILE_COPY").format(
-                    sql.Identifier(database), sql.Identifier(template)
-                )
+            statement = sql.SQL("CREATE DATABASE {} TEMPLATE {} STRATEGY = FILE_COPY").format(
+                sql.Identifier(database), sql.Identifier(template)
             )
+            # The template must have no sessions; the migrate that just ran on it may still
+            # be closing its connection.
+            for attempt in range(20):
+                try:
+                    conn.execute(statement)
+                    return
+                except psycopg.errors.ObjectInUse:
+                    if attempt == 19:
+                        raise
+                    time.sleep(0.5)
 
 
 def read_meta(config: Config, database: str, key: str) -> dict | None:
