@@ -121,4 +121,5 @@ def appointment_list(*, actor: User, for_listing: bool = False) -> QuerySet[Appo
         )
         .order_by("starts_at", "id")
     )
-    return qs.defer(*PHONE_TEXTS.values()) if for_listing else qs
+    # The therapist's phone is not shown on a page; left unloaded too.
+    return qs.defer(*PHONE_TEXTS.values(), "therapist__phone") if for_listing else qs
