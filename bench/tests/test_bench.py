@@ -114,3 +114,35 @@ def test_the_server_refuses_a_port_another_server_listens_on():
         with pytest.raises(RuntimeError, match=f"port {port} .* already in use"):
             ensure_port_free(port)
     ensure_port_free(port)  # closed again: free
+
+
+def _entry(rps_ratio: float, **queries) -> dict:
+    return {"available": True, "results": {"10": {"rps_ratio": rps_ratio}}, "queries": {"queries": 5, **queries}}
+
+
+def test_a_list_is_held_to_its_baseline_and_to_a_flat_page():
+    from bench.endpoints import Endpoint
+    from bench.run import _versus_baseline, evaluate
+
+    ours = Endpoint("ours", "GET /ours", lambda ctx: [], targets=(), baseline="base")
+    base = Endpoint("base", "GET /base", lambda ctx: [], targets=(), is_baseline=True)
+    plan = {"execution_ms": 1.0, "seq_scans": []}
+    results = {
+        "endpoints": {
+            "ours": _entry(0.3, explain=[plan], explain_newcomer=[{"execution_ms": 0.9, "seq_scans": []}]),
+            "base": _entry(0.2),
+        }
+    }
+    evaluate(results, [ours, base])
+    checks = {c["target"]: c for c in results["endpoints"]["ours"]["targets"]}
+    assert _versus_baseline(results, ours, 10) == 1.5
+    assert checks["req/s / DRF baseline req/s @10 >= 1.5"]["met"]
+    assert checks["page SQL: busiest therapist within 20% of a newcomer's"]["met"]  # 1.0 <= 1.08
+    results["endpoints"]["ours"] = _entry(
+        0.25, explain=[plan], explain_newcomer=[{"execution_ms": 0.5, "seq_scans": []}]
+    )
+    evaluate(results, [ours, base])
+    checks = {c["target"]: c for c in results["endpoints"]["ours"]["targets"]}
+    assert not checks["req/s / DRF baseline req/s @10 >= 1.5"]["met"]  # 1.25x
+    assert not checks["page SQL: busiest therapist within 20% of a newcomer's"]["met"]  # 1.0 > 0.6
+    assert results["endpoints"]["base"]["targets"] == []
