@@ -65,27 +65,26 @@ def _insert_fields() -> dict:
     return {name: AuditEvent._meta.get_field(name) for name in _INSERT_FIELDS}
 
 
+_UUID7_VERSION, _UUID_VARIANT, _RANDOM_62_BITS = 0x7 << 76, 0b10 << 62, (1 << 62) - 1
 _id_lock = threading.Lock()
 _id_last = 0  # the last (millisecond << 12 | counter) handed out by this process
 
 
-def _entry_ids(count: int) -> list[UUID]:
-    """``count`` new UUIDv7 ids (RFC 9562: Unix milliseconds, then a 12-bit counter, then
-    random bits), increasing within this process even when the clock stands still (or is
-    frozen in a test) or steps back. The sealer orders entries of the same ``created_at``
-    by id, so the chain keeps the order in which one process wrote them; and new ids land
-    at the end of the primary-key index instead of anywhere in it."""
+def _entry_ids(count: int) -> list[str]:
+    """``count`` new UUIDv7 ids as 32 hex digits (RFC 9562: Unix milliseconds, a 12-bit
+    counter, random bits), increasing within this process even when the clock stands still
+    (or is frozen in a test) or steps back. The sealer orders entries of the same
+    ``created_at`` by id, so the chain keeps the order in which one process wrote them; and
+    new ids land at the end of the primary-key index instead of anywhere in it."""
     global _id_last
     with _id_lock:
         first = max((time.time_ns() // 1_000_000) << 12, _id_last + 1)
         _id_last = first + count - 1
-    random_bits = os.urandom(8 * count)
-    ids = []
-    for offset in range(count):
-        stamp = first + offset
-        tail = int.from_bytes(random_bits[8 * offset : 8 * offset + 8]) & 0x3FFF_FFFF_FFFF_FFFF
-        ids.append(UUID(int=(stamp >> 12) << 80 | 0x7 << 76 | (stamp & 0xFFF) << 64 | 0b10 << 62 | tail))
-    return ids
+    tails = memoryview(os.urandom(8 * count)).cast("Q")
+    return [
+        f"{(stamp >> 12) << 80 | _UUID7_VERSION | (stamp & 0xFFF) << 64 | _UUID_VARIANT | tail & _RANDOM_62_BITS:032x}"
+        for stamp, tail in zip(range(first, first + count), tails, strict=True)
+    ]
 
 
 def _max_rows_per_insert(conn) -> int:
@@ -126,39 +125,36 @@ def audit_log(
         "ip_address": fields["ip_address"].get_db_prep_save(ip_address, conn),
         "created_at": fields["created_at"].get_db_prep_save(timezone.now(), conn),
     }
-    entries = [
-        (entry_id, target.record_type, str(target.record_id), target.client_id, sorted(target.changed_fields))
-        for target, entry_id in zip(targets, _entry_ids(len(targets)), strict=True)
-    ]
     if conn.vendor == "postgresql":
-        _insert_as_json(conn, shared, entries)
+        _insert_as_json(conn, shared, targets)
     else:
-        _insert_as_values(conn, shared, entries)
+        _insert_as_values(conn, shared, targets)
 
 
 def _columns(conn) -> str:
     return ", ".join(conn.ops.quote_name(field.column) for field in _insert_fields().values())
 
 
-def _insert_as_json(conn, shared: dict, entries: list) -> None:
-    """PostgreSQL: the entries as one JSON parameter, expanded by ``json_to_recordset``.
+def _insert_as_json(conn, shared: dict, targets: list[AuditTarget]) -> None:
+    """PostgreSQL: the entries as one JSON parameter, expanded by ``jsonb_array_elements``.
 
     A multi-row ``VALUES`` list needs ten parameters per entry, and psycopg parses and
     quotes each of them in Python (it caches its parsing only up to 50 parameters): for a
     page of 50 that costs more than the insert itself."""
     payload = json.dumps(
         [
-            {"id": str(entry_id), "t": record_type, "r": record_id, "c": str(client) if client else None, "f": changed}
-            for entry_id, record_type, record_id, client, changed in entries
+            [entry_id, t.record_type, str(t.record_id), _uuid_text(t.client_id), sorted(t.changed_fields)]
+            for t, entry_id in zip(targets, _entry_ids(len(targets)), strict=True)
         ],
         separators=(",", ":"),
     )
     table = conn.ops.quote_name(AuditEvent._meta.db_table)
     with conn.cursor() as cursor:
         cursor.execute(
+            # The columns in the order of _INSERT_FIELDS.
             f"INSERT INTO {table} ({_columns(conn)}) "  # noqa: S608 (names from the model only)
-            "SELECT e.id, %s, %s, %s, e.t, e.r, e.c, %s, e.f, %s "
-            "FROM json_to_recordset(%s::json) AS e(id uuid, t text, r text, c uuid, f jsonb)",
+            "SELECT (e->>0)::uuid, %s, %s, %s, e->>1, e->>2, (e->>3)::uuid, %s, e->4, %s "
+            "FROM jsonb_array_elements(%s::jsonb) AS e",
             [
                 shared["practice"],
                 shared["actor"],
@@ -170,7 +166,11 @@ def _insert_as_json(conn, shared: dict, entries: list) -> None:
         )
 
 
-def _insert_as_values(conn, shared: dict, entries: list) -> None:
+def _uuid_text(value: UUID | str | None) -> str | None:
+    return value.hex if isinstance(value, UUID) else (str(value) if value else None)
+
+
+def _insert_as_values(conn, shared: dict, targets: list[AuditTarget]) -> None:
     """Any other database (SQLite): one multi-row ``VALUES`` insert, in batches only when
     the entries need more parameters than one statement may carry, then together or not
     at all."""
@@ -178,21 +178,21 @@ def _insert_as_values(conn, shared: dict, entries: list) -> None:
     prep_id, prep_client, prep_changed = (fields[name].get_db_prep_save for name in ("id", "client", "changed_fields"))
     changed_values: dict[tuple[str, ...], object] = {}  # most entries of a call share theirs
     rows = []
-    for entry_id, record_type, record_id, client, changed in entries:
-        key = tuple(changed)
-        if key not in changed_values:
-            changed_values[key] = prep_changed(changed, conn)
+    for target, entry_id in zip(targets, _entry_ids(len(targets)), strict=True):
+        changed = tuple(sorted(target.changed_fields))
+        if changed not in changed_values:
+            changed_values[changed] = prep_changed(list(changed), conn)
         rows.append(
             (
-                prep_id(entry_id, conn),
+                prep_id(UUID(entry_id), conn),
                 shared["practice"],
                 shared["actor"],
                 shared["action"],
-                record_type,
-                record_id,
-                prep_client(client, conn),
+                target.record_type,
+                str(target.record_id),
+                prep_client(target.client_id, conn),
                 shared["ip_address"],
-                changed_values[key],
+                changed_values[changed],
                 shared["created_at"],
             )
         )
