@@ -229,7 +229,7 @@ class AuditEventAdmin(ReadOnlyAdminMixin, PracticeScopedAdmin):
         "record_type",
         "client_link",
         "ip_address",
-        "sequence",
+        "chain_position",
         "practice",
     ]
     list_filter = [
@@ -246,6 +246,16 @@ class AuditEventAdmin(ReadOnlyAdminMixin, PracticeScopedAdmin):
     date_hierarchy = "created_at"
     show_full_result_count = False
     ordering = ["-created_at", "-sequence"]
+
+    def get_readonly_fields(self, request, obj=None):
+        # The detail page shows the position the way the list does (the field itself would
+        # show an entry not yet sealed as "-").
+        return ["chain_position" if name == "sequence" else name for name in super().get_readonly_fields(request, obj)]
+
+    @admin.display(description=_("sequence"), ordering="sequence")
+    def chain_position(self, obj):
+        """The entry's place in the practice's hash chain, once ``seal_audit_trail`` sealed it."""
+        return obj.sequence if obj.sequence is not None else gettext("not yet sealed")
 
     @admin.display(description=_("client"), ordering="client__last_name")
     def client_link(self, obj):

@@ -7,7 +7,7 @@ import zoneinfo
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import connections, models, router
 from django.db.models import Q
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -293,12 +293,54 @@ class AuditEventQuerySet(models.QuerySet):
         raise PermissionError("Audit entries are never deleted.")
 
 
+class AuditEventManager(models.Manager.from_queryset(AuditEventQuerySet)):
+    def sealed(self):
+        """Entries linked into their practice's chain (``sequence`` set)."""
+        return self.filter(sequence__isnull=False)
+
+    def unsealed(self):
+        """Entries written but not yet linked into the chain."""
+        return self.filter(sequence__isnull=True)
+
+    def seal(self, entries) -> int:
+        """Write the chain fields (``sequence``, ``prev_hash``, ``hash``) of entries not yet
+        sealed, as set on ``entries`` by ``practice.services.audit.audit_seal``.
+
+        The one write audit entries allow, and the narrowest: only those three fields, only
+        on rows whose ``sequence`` is still NULL; a sealed row is never touched, so calling
+        this on a sealed entry changes nothing. Returns the number of rows sealed. Its caller
+        holds the practice's chain lock (``audit_seal`` does), so that two sealers never
+        hand out one position twice."""
+        if not entries:
+            return 0
+        conn = connections[router.db_for_write(self.model)]
+        meta = self.model._meta
+        id_field = meta.pk
+        columns = {name: conn.ops.quote_name(meta.get_field(name).column) for name in ("sequence", "prev_hash", "hash")}
+        sql = (
+            f"UPDATE {conn.ops.quote_name(meta.db_table)} "  # noqa: S608 (names from the model only)
+            f"SET {columns['sequence']} = %s, {columns['prev_hash']} = %s, {columns['hash']} = %s "
+            f"WHERE {conn.ops.quote_name(id_field.column)} = %s AND {columns['sequence']} IS NULL"
+        )
+        rows = [
+            (entry.sequence, entry.prev_hash, entry.hash, id_field.get_db_prep_value(entry.pk, conn))
+            for entry in entries
+        ]
+        with conn.cursor() as cursor:
+            cursor.executemany(sql, rows)
+            return cursor.rowcount
+
+
 class AuditEvent(models.Model):
     """One read or change of clinical data, or one no-show/fee.
 
     Entries form one hash chain per practice: ``hash`` covers the entry's own fields and
     the previous entry's hash, so editing or removing a row breaks every later link
-    (``manage.py verify_audit_trail``). Field *names* that changed are kept, never values."""
+    (``manage.py verify_audit_trail``). Field *names* that changed are kept, never values.
+
+    A request writes its entries *unsealed* (``sequence``, ``prev_hash`` and ``hash`` NULL),
+    without a lock; ``manage.py seal_audit_trail`` links them into the chain afterwards,
+    in the order it seals them (``practice.services.audit.audit_seal``)."""
 
     class Action(models.TextChoices):
         VIEW = "view", _("view")
@@ -330,37 +372,73 @@ class AuditEvent(models.Model):
         TWO_FACTOR = "two_factor", _("two-factor authentication")
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="audit_events")
-    sequence = models.PositiveBigIntegerField(_("sequence"), help_text=_("Position in the practice's chain."))
+    # No index of their own on the three keys: the composite indexes below lead with them,
+    # and every entry written (and sealed) updates each index the table has.
+    practice = models.ForeignKey(Practice, on_delete=models.PROTECT, related_name="audit_events", db_index=False)
+    sequence = models.PositiveBigIntegerField(
+        _("sequence"),
+        null=True,
+        blank=True,
+        help_text=_("Position in the practice's chain; empty until the entry is sealed into it."),
+    )
     actor = models.ForeignKey(
-        User, on_delete=models.PROTECT, related_name="audit_events", null=True, blank=True, verbose_name=_("by")
+        User,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+        null=True,
+        blank=True,
+        verbose_name=_("by"),
+        db_index=False,
     )
     action = models.CharField(_("action"), max_length=16, choices=Action.choices)
     record_type = models.CharField(_("record part"), max_length=64, choices=RecordType.choices)
     record_id = models.CharField(_("record id"), max_length=64)
     client = models.ForeignKey(
-        Client, on_delete=models.PROTECT, related_name="audit_events", null=True, blank=True, verbose_name=_("client")
+        Client,
+        on_delete=models.PROTECT,
+        related_name="audit_events",
+        null=True,
+        blank=True,
+        verbose_name=_("client"),
+        db_index=False,
     )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     changed_fields = models.JSONField(_("changed fields"), default=list, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64)
+    # NULL (with ``sequence``) until sealed: a NULL, not "", so that the check below holds.
+    prev_hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
+    hash = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001
 
-    objects = AuditEventQuerySet.as_manager()
+    objects = AuditEventManager()
 
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit trail")
-        ordering = ["practice", "-sequence"]
-        constraints = [models.UniqueConstraint(fields=["practice", "sequence"], name="audit_practice_sequence_uniq")]
+        # Newest first: unsealed entries (the newest) before the chain, on every database.
+        ordering = ["practice", models.F("sequence").desc(nulls_first=True), "-created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["practice", "sequence"], name="audit_practice_sequence_uniq"),
+            models.CheckConstraint(
+                condition=Q(sequence__isnull=True, prev_hash__isnull=True, hash__isnull=True)
+                | Q(sequence__isnull=False, prev_hash__isnull=False, hash__isnull=False),
+                name="audit_sealed_all_or_nothing",
+            ),
+        ]
         indexes = [
             models.Index(fields=["client", "created_at"]),
             models.Index(fields=["actor", "created_at"]),
+            # What the sealer looks for, in the order it seals: small, as it holds only the
+            # entries of the last minute or so.
+            models.Index(
+                fields=["practice", "created_at", "id"],
+                condition=Q(sequence__isnull=True),
+                name="audit_unsealed_idx",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"#{self.sequence} {self.action} {self.record_type} {self.record_id}"
+        position = f"#{self.sequence}" if self.sequence is not None else "#-"
+        return f"{position} {self.action} {self.record_type} {self.record_id}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:

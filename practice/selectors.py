@@ -135,8 +135,9 @@ class AuditChainBreak:
 
 
 def audit_chain_head(*, practice: Practice) -> AuditEvent | None:
-    """The practice's newest audit entry (the head of its chain), if any."""
-    return AuditEvent.objects.filter(practice=practice).order_by("-sequence").first()
+    """The practice's newest sealed audit entry (the head of its chain), if any. Entries
+    not yet sealed are not part of the chain (and would sort first on PostgreSQL)."""
+    return AuditEvent.objects.sealed().filter(practice=practice).order_by("-sequence").first()
 
 
 def audit_chain_anchor(*, practice: Practice) -> AuditChainAnchor | None:
@@ -145,12 +146,14 @@ def audit_chain_anchor(*, practice: Practice) -> AuditChainAnchor | None:
 
 
 def audit_chain_entry(*, practice: Practice, sequence: int) -> AuditEvent | None:
-    return AuditEvent.objects.filter(practice=practice, sequence=sequence).first()
+    return AuditEvent.objects.sealed().filter(practice=practice, sequence=sequence).first()
 
 
 def audit_chain_verify(*, practice: Practice, chunk_size: int = 2000) -> tuple[int, AuditChainBreak | None]:
     """Walk the practice's chain in order; return the number of entries checked and the
-    first broken link (an edited entry, a removed one, or a reordered one), if any.
+    first broken link (an edited entry, a removed one, or a reordered one), if any. Only
+    sealed entries form the chain (``practice.services.audit.audit_seal``); the others are
+    not checked yet.
 
     After ``prune_audit_trail`` the chain starts at its latest anchor: the first entry
     after the anchor's sequence, linking to the anchor's hash; and the removal itself must
@@ -164,7 +167,8 @@ def audit_chain_verify(*, practice: Practice, chunk_size: int = 2000) -> tuple[i
         )
     checked = 0
     entries = (
-        AuditEvent.objects.filter(practice=practice, sequence__gte=expected_sequence)
+        AuditEvent.objects.sealed()
+        .filter(practice=practice, sequence__gte=expected_sequence)
         .order_by("sequence")
         .iterator(chunk_size=chunk_size)
     )
@@ -188,13 +192,17 @@ def audit_chain_verify(*, practice: Practice, chunk_size: int = 2000) -> tuple[i
 
 
 def _anchor_announced(practice: Practice, anchor: AuditChainAnchor) -> bool:
-    return AuditEvent.objects.filter(
-        practice=practice,
-        sequence__gt=anchor.through_sequence,
-        record_type=AuditEvent.RecordType.AUDIT_TRAIL,
-        action=AuditEvent.Action.DELETE,
-        record_id=str(anchor.through_sequence),
-    ).exists()
+    return (
+        AuditEvent.objects.sealed()
+        .filter(
+            practice=practice,
+            sequence__gt=anchor.through_sequence,
+            record_type=AuditEvent.RecordType.AUDIT_TRAIL,
+            action=AuditEvent.Action.DELETE,
+            record_id=str(anchor.through_sequence),
+        )
+        .exists()
+    )
 
 
 def user_me(*, actor: User) -> User:

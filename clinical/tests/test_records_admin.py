@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from clinical.tests.factories import MedicalHistoryFactory, TherapyGoalFactory
 from practice.models import AuditEvent
-from practice.services.audit import AuditTarget, audit_log
+from practice.services.audit import AuditTarget, audit_log, audit_seal
 from practice.tests.factories import ClientFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -147,3 +147,20 @@ def test_practice_staff_see_only_their_own_practices_trail(
     picked = client_filter(staff_browser.get(AUDIT_URL, {"client": str(foreigner.pk)}))
     assert picked.lookup_choices == [(str(foreigner.pk), "Unknown client")]
     assert listed(staff_browser.get(AUDIT_URL, {"client": str(anna.pk)})) != []
+
+
+def test_an_entry_not_yet_sealed_says_so_in_the_list_and_on_its_page(browser, trail):
+    entry = AuditEvent.objects.order_by("created_at", "id").first()
+    listing = browser.get(AUDIT_URL).content.decode()
+    assert listing.count('<td class="field-chain_position">not yet sealed</td>') == 3
+    page = browser.get(f"{AUDIT_URL}{entry.pk}/change/").content.decode()
+    assert '<div class="readonly">not yet sealed</div>' in page
+
+    audit_seal()
+    entry.refresh_from_db()
+    listing = browser.get(AUDIT_URL).content.decode()
+    assert "not yet sealed" not in listing
+    assert f'<td class="field-chain_position">{entry.sequence}</td>' in listing
+    page = browser.get(f"{AUDIT_URL}{entry.pk}/change/").content.decode()
+    assert f'<div class="readonly">{entry.sequence}</div>' in page
+    assert f'<div class="readonly">{entry.hash}</div>' in page

@@ -12,6 +12,7 @@ from clinical.models import TherapyGoal
 from clinical.tests.factories import TherapyGoalFactory
 from conftest import authenticated_client
 from practice.models import AuditEvent
+from practice.services.audit import audit_seal
 from practice.tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -247,6 +248,7 @@ def test_every_request_writes_exactly_one_audit_entry(api, client_record, therap
     api.get(url(client_record))
     created = api.post(url(client_record), {"goal": "Journal", "progress": 10}, format="json").json()["data"]
     api.patch(f"{url(client_record)}/{created['id']}", {"status": "completed"}, format="json")
+    audit_seal()
     entries = list(AuditEvent.objects.order_by("sequence"))
     assert [(e.action, e.record_type, e.record_id, e.changed_fields) for e in entries] == [
         ("view", "therapy_goal_list", str(client_record.pk), []),

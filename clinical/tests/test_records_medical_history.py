@@ -10,6 +10,7 @@ from clinical.models import MedicalHistory
 from clinical.tests.factories import MedicalHistoryFactory
 from conftest import authenticated_client
 from practice.models import AuditEvent
+from practice.services.audit import audit_seal
 from practice.tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -150,6 +151,7 @@ def test_every_request_writes_exactly_one_audit_entry_without_values(api, client
     api.put(url(client_record), {"allergies": ["Latex"], "previousTherapy": True}, format="json")
     api.get(url(client_record))
     history = MedicalHistory.objects.get(client=client_record)
+    audit_seal()
     entries = list(AuditEvent.objects.order_by("sequence"))
     assert [(e.action, e.record_type, e.record_id, e.changed_fields) for e in entries] == [
         ("view", "medical_history", str(client_record.pk), []),  # none yet: the client is the record

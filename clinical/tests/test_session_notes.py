@@ -12,6 +12,7 @@ from clinical.selectors.notes import session_note_list
 from clinical.serializers.notes import SessionNoteSerializer, session_note_list_item
 from clinical.tests.factories import SessionFactory, SessionNoteFactory
 from practice.models import AuditEvent
+from practice.services.audit import audit_seal
 from practice.tests.factories import ClientFactory, TherapistFactory
 from scheduling.tests.factories import AppointmentFactory
 
@@ -49,6 +50,7 @@ def form_body(client_id, **overrides) -> dict:
 
 
 def _audit(record_type="session_note"):
+    audit_seal()  # chain order: the order of the requests
     return list(
         AuditEvent.objects.filter(record_type=record_type).order_by("sequence").values_list("action", "record_id")
     )

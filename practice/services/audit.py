@@ -1,14 +1,53 @@
-"""The audit trail (SPEC §9): one hash-chained entry per clinical record read or changed."""
+"""The audit trail (SPEC §9): one hash-chained entry per clinical record read or changed.
 
+Writing and chaining are two steps, the way a transparency log integrates its entries:
+
+- ``audit_log`` (inside the request's transaction) inserts the entries *unsealed*, in one
+  statement, without a lock and without reading the chain, so that requests of one practice
+  never wait for each other.
+- ``audit_seal`` (``manage.py seal_audit_trail``, every minute from cron; also the first step
+  of ``verify_audit_trail`` and ``prune_audit_trail``) links the committed unsealed entries
+  into their practice's chain, in short transactions of its own under the practice's lock:
+  consecutive sequences from the sealed head, ``prev_hash`` and ``hash`` as
+  ``practice.audit_chain`` computes them. The chain's order is the order of sealing
+  (``created_at``, then ``id``, which increases in the order a process wrote them), so it
+  does not matter in which order requests commit."""
+
+import json
+import os
+import sqlite3
+import threading
+import time
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass, field
+from functools import cache
 from uuid import UUID
 
-from django.db import connection, transaction
+from django.db import connections, router, transaction
 from django.utils import timezone
 
 from practice.audit_chain import GENESIS_HASH, audit_entry_hash
 from practice.models import AuditEvent, Practice, User
+
+#: Entries sealed per transaction: a large backlog holds the practice's lock in short turns.
+SEAL_CHUNK_SIZE = 5000
+#: Bind parameters one statement may carry where the database does not say (PostgreSQL's
+#: protocol limit).
+_MAX_QUERY_PARAMS = 65535
+#: The columns an entry is written with, in the order of the INSERT; the chain fields stay NULL.
+_INSERT_FIELDS = (
+    "id",
+    "practice",
+    "actor",
+    "action",
+    "record_type",
+    "record_id",
+    "client",
+    "ip_address",
+    "changed_fields",
+    "created_at",
+)
 
 
 @dataclass(frozen=True)
@@ -21,16 +60,42 @@ class AuditTarget:
     changed_fields: Sequence[str] = field(default_factory=tuple)
 
 
-def _lock_practice_chain(practice_id: UUID) -> None:
-    # Serialise appends to one practice's chain until the transaction ends. SQLite
-    # serialises all writers anyway.
-    if connection.vendor == "postgresql":
-        key = practice_id.int & 0x7FFF_FFFF_FFFF_FFFF
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+@cache
+def _insert_fields() -> dict:
+    return {name: AuditEvent._meta.get_field(name) for name in _INSERT_FIELDS}
 
 
-@transaction.atomic
+_UUID7_VERSION, _UUID_VARIANT, _RANDOM_62_BITS = 0x7 << 76, 0b10 << 62, (1 << 62) - 1
+_id_lock = threading.Lock()
+_id_last = 0  # the last (millisecond << 12 | counter) handed out by this process
+
+
+def _entry_ids(count: int) -> list[str]:
+    """``count`` new UUIDv7 ids as 32 hex digits (RFC 9562: Unix milliseconds, a 12-bit
+    counter, random bits), increasing within this process even when the clock stands still
+    (or is frozen in a test) or steps back. The sealer orders entries of the same
+    ``created_at`` by id, so the chain keeps the order in which one process wrote them; and
+    new ids land at the end of the primary-key index instead of anywhere in it."""
+    global _id_last
+    with _id_lock:
+        first = max((time.time_ns() // 1_000_000) << 12, _id_last + 1)
+        _id_last = first + count - 1
+    tails = memoryview(os.urandom(8 * count)).cast("Q")
+    return [
+        f"{(stamp >> 12) << 80 | _UUID7_VERSION | (stamp & 0xFFF) << 64 | _UUID_VARIANT | tail & _RANDOM_62_BITS:032x}"
+        for stamp, tail in zip(range(first, first + count), tails, strict=True)
+    ]
+
+
+def _max_rows_per_insert(conn) -> int:
+    limit = conn.features.max_query_params
+    if conn.vendor == "sqlite":
+        # Django assumes SQLite's old compile-time default (999); ask the library itself.
+        conn.ensure_connection()
+        limit = conn.connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+    return max(1, (limit or _MAX_QUERY_PARAMS) // len(_INSERT_FIELDS))
+
+
 def audit_log(
     *,
     actor: User | None,
@@ -38,45 +103,179 @@ def audit_log(
     targets: Iterable[AuditTarget],
     ip_address: str | None = None,
     practice: Practice | None = None,
-) -> list[AuditEvent]:
-    """Append one entry per target to the practice's hash chain, in one bulk insert.
+) -> None:
+    """Record one unsealed entry per target (each names its client) in one INSERT.
 
-    Runs inside the caller's transaction, so a request that fails leaves no entry."""
+    Runs inside the caller's transaction, so a request that fails leaves no entry. Takes
+    no lock and reads nothing: the entries join the practice's hash chain when
+    ``audit_seal`` seals them (within a minute, or first thing when the chain is verified).
+    Builds the rows itself rather than model instances (``bulk_create``), which cost more
+    than the insert on a list page."""
     targets = list(targets)
     if not targets:
-        return []
+        return
     practice_id = practice.pk if practice else actor.practice_id  # an entry without actor names its practice
-    _lock_practice_chain(practice_id)
-    last = (
-        AuditEvent.objects.filter(practice_id=practice_id).order_by("-sequence").values_list("sequence", "hash").first()
+    conn = connections[router.db_for_write(AuditEvent)]
+    fields = _insert_fields()
+    # What every entry of the call shares, as the database takes it.
+    shared = {
+        "practice": fields["practice"].get_db_prep_save(practice_id, conn),
+        "actor": fields["actor"].get_db_prep_save(actor.pk if actor else None, conn),
+        "action": action,
+        "ip_address": fields["ip_address"].get_db_prep_save(ip_address, conn),
+        "created_at": fields["created_at"].get_db_prep_save(timezone.now(), conn),
+    }
+    if conn.vendor == "postgresql":
+        _insert_as_json(conn, shared, targets)
+    else:
+        _insert_as_values(conn, shared, targets)
+
+
+def _columns(conn) -> str:
+    return ", ".join(conn.ops.quote_name(field.column) for field in _insert_fields().values())
+
+
+def _insert_as_json(conn, shared: dict, targets: list[AuditTarget]) -> None:
+    """PostgreSQL: the entries as one JSON parameter, expanded by ``jsonb_array_elements``.
+
+    A multi-row ``VALUES`` list needs ten parameters per entry, and psycopg parses and
+    quotes each of them in Python (it caches its parsing only up to 50 parameters): for a
+    page of 50 that costs more than the insert itself."""
+    payload = json.dumps(
+        [
+            [entry_id, t.record_type, str(t.record_id), _uuid_text(t.client_id), sorted(t.changed_fields)]
+            for t, entry_id in zip(targets, _entry_ids(len(targets)), strict=True)
+        ],
+        separators=(",", ":"),
     )
-    sequence, prev_hash = last if last else (0, GENESIS_HASH)
-    now = timezone.now()
-    entries = []
-    for target in targets:
-        sequence += 1
-        entry = AuditEvent(
-            practice_id=practice_id,
-            sequence=sequence,
-            actor=actor,
-            action=action,
-            record_type=target.record_type,
-            record_id=str(target.record_id),
-            client_id=target.client_id,
-            ip_address=ip_address,
-            changed_fields=sorted(target.changed_fields),
-            created_at=now,
-            prev_hash=prev_hash,
+    table = conn.ops.quote_name(AuditEvent._meta.db_table)
+    with conn.cursor() as cursor:
+        cursor.execute(
+            # The columns in the order of _INSERT_FIELDS.
+            f"INSERT INTO {table} ({_columns(conn)}) "  # noqa: S608 (names from the model only)
+            "SELECT (e->>0)::uuid, %s, %s, %s, e->>1, e->>2, (e->>3)::uuid, %s, e->4, %s "
+            "FROM jsonb_array_elements(%s::jsonb) AS e",
+            [
+                shared["practice"],
+                shared["actor"],
+                shared["action"],
+                shared["ip_address"],
+                shared["created_at"],
+                payload,
+            ],
         )
-        entry.hash = audit_entry_hash(entry)
-        prev_hash = entry.hash
-        entries.append(entry)
-    return AuditEvent.objects.bulk_create(entries)
 
 
-def audit_record_view(
-    *, actor: User, targets: Iterable[AuditTarget], ip_address: str | None = None
-) -> list[AuditEvent]:
+def _uuid_text(value: UUID | str | None) -> str | None:
+    return value.hex if isinstance(value, UUID) else (str(value) if value else None)
+
+
+def _insert_as_values(conn, shared: dict, targets: list[AuditTarget]) -> None:
+    """Any other database (SQLite): one multi-row ``VALUES`` insert, in batches only when
+    the entries need more parameters than one statement may carry, then together or not
+    at all."""
+    fields = _insert_fields()
+    prep_id, prep_client, prep_changed = (fields[name].get_db_prep_save for name in ("id", "client", "changed_fields"))
+    changed_values: dict[tuple[str, ...], object] = {}  # most entries of a call share theirs
+    rows = []
+    for target, entry_id in zip(targets, _entry_ids(len(targets)), strict=True):
+        changed = tuple(sorted(target.changed_fields))
+        if changed not in changed_values:
+            changed_values[changed] = prep_changed(list(changed), conn)
+        rows.append(
+            (
+                prep_id(UUID(entry_id), conn),
+                shared["practice"],
+                shared["actor"],
+                shared["action"],
+                target.record_type,
+                str(target.record_id),
+                prep_client(target.client_id, conn),
+                shared["ip_address"],
+                changed_values[changed],
+                shared["created_at"],
+            )
+        )
+    table = conn.ops.quote_name(AuditEvent._meta.db_table)
+    row_sql = f"({', '.join(['%s'] * len(_INSERT_FIELDS))})"
+    batch = _max_rows_per_insert(conn)
+    atomic = transaction.atomic(using=conn.alias, savepoint=False) if len(rows) > batch else nullcontext()
+    with atomic, conn.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            cursor.execute(
+                f"INSERT INTO {table} ({_columns(conn)}) VALUES {', '.join([row_sql] * len(chunk))}",  # noqa: S608
+                [value for row in chunk for value in row],
+            )
+
+
+def audit_record_view(*, actor: User, targets: Iterable[AuditTarget], ip_address: str | None = None) -> None:
     """Record that ``actor`` read the given clinical records: the one way an audited read
     is logged, so that ``grep audit_record_view`` lists every read of health data."""
-    return audit_log(actor=actor, action=AuditEvent.Action.VIEW, targets=targets, ip_address=ip_address)
+    audit_log(actor=actor, action=AuditEvent.Action.VIEW, targets=targets, ip_address=ip_address)
+
+
+def _lock_practice_chain(practice_id: UUID) -> None:
+    # Serialise sealers of one practice's chain until the transaction ends; requests never
+    # take it. SQLite serialises all writers anyway.
+    conn = connections[router.db_for_write(AuditEvent)]
+    if conn.vendor == "postgresql":
+        key = practice_id.int & 0x7FFF_FFFF_FFFF_FFFF
+        with conn.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+
+
+def _seal_chunk(practice_id: UUID, limit: int) -> int:
+    """Seal up to ``limit`` of the practice's unsealed entries in one transaction."""
+    with transaction.atomic(using=router.db_for_write(AuditEvent)):
+        _lock_practice_chain(practice_id)
+        # After the lock: every statement from here sees what earlier sealers committed.
+        head = (
+            AuditEvent.objects.sealed()
+            .filter(practice_id=practice_id)
+            .order_by("-sequence")
+            .values_list("sequence", "hash")
+            .first()
+        )
+        sequence, prev_hash = head if head else (0, GENESIS_HASH)
+        entries = list(
+            AuditEvent.objects.unsealed().filter(practice_id=practice_id).order_by("created_at", "id")[:limit]
+        )
+        for entry in entries:
+            sequence += 1
+            entry.sequence = sequence
+            entry.prev_hash = prev_hash
+            entry.hash = audit_entry_hash(entry)
+            prev_hash = entry.hash
+        sealed = AuditEvent.objects.seal(entries)
+        if sealed != len(entries):
+            # Someone sealed without the lock; write nothing rather than a forked chain.
+            raise RuntimeError(f"Sealed {sealed} of {len(entries)} audit entries; nothing was sealed.")
+        return sealed
+
+
+def audit_seal(*, practice: Practice | None = None, chunk_size: int = SEAL_CHUNK_SIZE) -> dict[UUID, int]:
+    """Link the committed unsealed entries of ``practice`` (or of every practice) into
+    its hash chain; return how many were sealed, per practice that had any.
+
+    Rules: only a sealer takes the practice's chain lock, for one transaction of at most
+    ``chunk_size`` entries; it continues the chain from its sealed head, in the entries'
+    order (``created_at``, then ``id``), and writes only rows still unsealed. Entries
+    committed after a chunk was read are sealed by the next chunk or the next run. Run it
+    outside a request (``manage.py seal_audit_trail``): inside another transaction, the
+    lock would be held until that one ends."""
+    if practice is not None:
+        practice_ids = [practice.pk]
+    else:
+        practice_ids = list(AuditEvent.objects.unsealed().order_by().values_list("practice_id", flat=True).distinct())
+    sealed: dict[UUID, int] = {}
+    for practice_id in practice_ids:
+        count = 0
+        while True:
+            chunk = _seal_chunk(practice_id, chunk_size)
+            count += chunk
+            if chunk < chunk_size:
+                break
+        if count:
+            sealed[practice_id] = count
+    return sealed

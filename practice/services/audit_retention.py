@@ -10,7 +10,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from practice.models import AuditChainAnchor, AuditEvent, Practice, User
-from practice.services.audit import AuditTarget, audit_log
+from practice.services.audit import AuditTarget, audit_log, audit_seal
 
 
 @dataclass(frozen=True)
@@ -37,10 +37,13 @@ def audit_trail_prune(
     is first appended to the chain as an entry of its own (record type ``audit_trail``,
     action ``delete``, record id the last removed sequence), then an ``AuditChainAnchor``
     records where the chain now starts (that sequence and its hash), so that
-    ``verify_audit_trail`` checks the remainder from there. Audit entries refuse deletion
-    through the ORM; this is the one place that removes them, with SQL."""
+    ``verify_audit_trail`` checks the remainder from there. Only sealed entries count:
+    unsealed ones are young and not in the chain yet; the announcement is sealed here,
+    before the removal, so the anchor and its announcement are committed together. Audit
+    entries refuse deletion through the ORM; this is the one place that removes them, with
+    SQL."""
     cutoff = audit_retention_cutoff(now=now)
-    events = AuditEvent.objects.filter(practice=practice)
+    events = AuditEvent.objects.sealed().filter(practice=practice)
     anchor = AuditChainAnchor.objects.filter(practice=practice).order_by("-through_sequence").first()
     first_young = events.filter(created_at__gte=cutoff).order_by("sequence").values_list("sequence", flat=True).first()
     last_old = events.filter(created_at__lt=cutoff)
@@ -62,6 +65,8 @@ def audit_trail_prune(
         targets=[AuditTarget(AuditEvent.RecordType.AUDIT_TRAIL, str(through_sequence))],
         practice=practice,
     )
+    # Holds the practice's chain lock (sealers only) until the removal commits.
+    audit_seal(practice=practice)
     AuditChainAnchor.objects.create(
         practice=practice,
         through_sequence=through_sequence,

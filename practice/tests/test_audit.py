@@ -9,19 +9,23 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from practice.models import AuditEvent
-from practice.services.audit import AuditTarget, audit_log
+from practice.services.audit import AuditTarget, audit_log, audit_seal
 from practice.tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def _log(actor, clients, action="view"):
-    return audit_log(
+    """Audit reads of ``clients`` and seal them; the new entries in chain order."""
+    earlier = set(AuditEvent.objects.values_list("id", flat=True))
+    audit_log(
         actor=actor,
         action=action,
         targets=[AuditTarget("medical_history", c.pk, c.pk, ("allergies",)) for c in clients],
         ip_address="10.0.0.7",
     )
+    audit_seal()
+    return list(AuditEvent.objects.exclude(id__in=earlier).order_by("sequence"))
 
 
 def test_entries_chain_per_practice(therapist, practice, other_practice_therapist):
@@ -35,7 +39,7 @@ def test_entries_chain_per_practice(therapist, practice, other_practice_therapis
     stored = AuditEvent.objects.get(pk=first[0].pk)
     assert stored.ip_address == "10.0.0.7"
     assert stored.changed_fields == ["allergies"]
-    assert stored.client_id == clients[0].pk
+    assert {entry.client_id for entry in first} == {clients[0].pk, clients[1].pk}
 
 
 def test_entries_cannot_be_edited_or_deleted_through_the_orm(therapist, practice):

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from practice.models import AuditChainAnchor, AuditEvent
 from practice.selectors import audit_chain_verify
-from practice.services.audit import AuditTarget, audit_log
+from practice.services.audit import AuditTarget, audit_log, audit_seal
 from practice.services.audit_retention import audit_trail_prune
 
 pytestmark = pytest.mark.django_db
@@ -22,8 +22,11 @@ DAY = datetime.timedelta(days=1)
 
 
 def _entry(actor, client, age: datetime.timedelta):
-    """One entry created ``age`` ago (moved back in time with SQL: the ORM refuses)."""
-    entry = audit_log(actor=actor, action="view", targets=[AuditTarget("medical_history", client.pk, client.pk)])[0]
+    """One entry created ``age`` ago (moved back in time with SQL: the ORM refuses), sealed:
+    the head of the chain."""
+    audit_log(actor=actor, action="view", targets=[AuditTarget("medical_history", client.pk, client.pk)])
+    audit_seal()
+    entry = AuditEvent.objects.sealed().filter(practice=actor.practice_id).order_by("-sequence").first()
     entry.created_at = timezone.now() - age
     from practice.audit_chain import audit_entry_hash
 
@@ -75,7 +78,8 @@ def test_pruning_again_continues_from_the_anchor(chain, practice, therapist, cli
     assert AuditEvent.objects.filter(practice=practice).order_by("sequence").first().sequence == 5
     # New entries keep chaining on.
     audit_log(actor=therapist, action="view", targets=[AuditTarget("medical_history", client_record.pk)])
-    assert audit_chain_verify(practice=practice)[1] is None
+    assert audit_seal(practice=practice) == {practice.pk: 1}
+    assert audit_chain_verify(practice=practice) == (5, None)
 
 
 def test_dry_run_removes_nothing(chain, practice, capsys):

@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 
 from conftest import authenticated_client
 from practice.models import AuditEvent, EmergencyContact
+from practice.services.audit import audit_seal
 from practice.tests.factories import ClientFactory, EmergencyContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -157,6 +158,7 @@ def test_every_request_writes_exactly_one_audit_entry(staff_api, staff, client_r
     staff_api.put(url(client_record), {"name": CONTACT["name"], "phone": "0687654321"}, format="json")  # same values
     staff_api.get(url(client_record))
     contact = EmergencyContact.objects.get(client=client_record)
+    audit_seal()
     entries = list(AuditEvent.objects.order_by("sequence"))
     assert [(e.action, e.record_type, e.record_id, e.changed_fields) for e in entries] == [
         ("view", "emergency_contact", str(client_record.pk), []),  # none yet: the client is the record

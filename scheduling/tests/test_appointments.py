@@ -531,7 +531,8 @@ def test_prepare_with_previous_session_digest(api, therapist, client_record, app
             "moodEnd": 6,
         },
     }
-    audit = AuditEvent.objects.order_by("sequence")
+    # One request, two audit calls: the preparation written, then the previous session read.
+    audit = AuditEvent.objects.order_by("created_at")
     assert [(e.action, e.record_type, e.record_id) for e in audit] == [
         ("update", "appointment_preparation", str(appointment.pk)),
         ("view", "session", str(previous.pk)),

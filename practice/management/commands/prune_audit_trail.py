@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from practice.management.commands.seal_audit_trail import practice_option, seal_and_report
 from practice.models import Practice
 from practice.services.audit_retention import audit_retention_cutoff, audit_trail_prune
 
@@ -8,7 +9,8 @@ from practice.services.audit_retention import audit_retention_cutoff, audit_trai
 class Command(BaseCommand):
     help = (
         "Remove audit entries older than AUDIT_RETENTION_DAYS (at least five years): the oldest part of each "
-        "practice's chain only, recorded in the chain and anchored so that verify_audit_trail still verifies."
+        "practice's chain only, recorded in the chain and anchored so that verify_audit_trail still verifies. "
+        "Seals the entries written since the last seal first (as seal_audit_trail does)."
     )
 
     def add_arguments(self, parser):
@@ -21,13 +23,17 @@ class Command(BaseCommand):
                 f"AUDIT_RETENTION_DAYS is {settings.AUDIT_RETENTION_DAYS}; the minimum is "
                 f"{settings.AUDIT_RETENTION_MIN_DAYS} days (five years)."
             )
+        only = practice_option(practice)
+        # Sealing changes no entry's content, so a dry run seals too: what it reports is
+        # then what a real run would remove.
+        seal_and_report(self, only)
         cutoff = audit_retention_cutoff()
         self.stdout.write(
             f"Removing audit entries created before {cutoff.isoformat()}{' (dry run)' if dry_run else ''}."
         )
         practices = Practice.objects.order_by("name")
-        if practice:
-            practices = practices.filter(pk=practice)
+        if only is not None:
+            practices = practices.filter(pk=only.pk)
         for item in practices:
             outcome = audit_trail_prune(practice=item, dry_run=dry_run)
             if not outcome.removed:

@@ -1,5 +1,4 @@
 import logging
-import uuid
 
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
@@ -11,6 +10,7 @@ from practice.audit_checkpoint import (
     checkpoint_path,
     latest_checkpoints,
 )
+from practice.management.commands.seal_audit_trail import practice_option, seal_and_report
 from practice.models import Practice
 from practice.selectors import audit_chain_anchor, audit_chain_entry, audit_chain_head, audit_chain_verify
 
@@ -19,7 +19,8 @@ logger = logging.getLogger("practice.audit")
 
 class Command(BaseCommand):
     help = (
-        "Verify every practice's audit hash chain and report the first broken link; check that "
+        "Seal the entries written since the last seal (as seal_audit_trail does), then "
+        "verify every practice's audit hash chain and report the first broken link; check that "
         "the chain still reaches the head recorded by the last run (AUDIT_CHECKPOINT_PATH), so "
         "that removing the newest entries is seen; record the heads of intact chains."
     )
@@ -28,20 +29,18 @@ class Command(BaseCommand):
         parser.add_argument("--practice", help="Only this practice (id).")
 
     def handle(self, *args, practice=None, **options):
+        only = practice_option(practice)
         practices = Practice.objects.order_by("name")
-        if practice:
-            try:
-                practice_id = uuid.UUID(practice)
-            except ValueError:
-                raise CommandError(f"--practice {practice!r} is not a practice id (a UUID).") from None
-            practices = practices.filter(pk=practice_id)
-            if not practices.exists():
-                raise CommandError(f"No practice with id {practice_id}.")
+        if only is not None:
+            practices = practices.filter(pk=only.pk)
         path = checkpoint_path()
         try:
             recorded = latest_checkpoints(path)
         except CheckpointFileTampered as exc:
             raise CommandError(f"The audit checkpoint file has been altered: {exc}.") from None
+        # Entries written since the last seal join the chain first, so that they are checked
+        # and the heads recorded below include them. Entries sealed later are not checked yet.
+        seal_and_report(self, only)
 
         broken = 0
         heads: list[Checkpoint] = []
