@@ -91,6 +91,15 @@ class Session(TimeStampedModel):
         ordering = ["-started_at", "id"]
         indexes = [
             models.Index(fields=["therapist", "status", "started_at"], name="session_therapist_status_idx"),
+            # The session lists: a therapist's newest first, read in index order and
+            # stopped at the page; the client (for the visibility rule) is in the index,
+            # so counting them reads no table rows (PostgreSQL; elsewhere a plain index).
+            models.Index(
+                fields=["therapist", "-started_at", "id"], name="session_therapist_recent_idx", include=["client"]
+            ),
+            # A client's sessions with one therapist: the counts and latest session of the
+            # client lists, answered from the index alone.
+            models.Index(fields=["client", "therapist", "status", "started_at"], name="session_client_therapist_idx"),
             models.Index(fields=["client", "status", "ended_at"], name="session_client_status_idx"),
         ]
         constraints = [

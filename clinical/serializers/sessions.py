@@ -5,6 +5,7 @@ from rest_framework import serializers
 from clinical.models import MoodReading, Session
 from practice.api.fields import StrictBooleanField, StrictCharField, StrictIntegerField
 from practice.api.schema import NO_NUL_PATTERN, NOT_BLANK_PATTERN
+from practice.formats import utc_iso
 from practice.models import Client
 
 MOOD = {"min_value": 1, "max_value": 10}
@@ -239,3 +240,64 @@ class SessionEndInputSerializer(serializers.Serializer):
         if homework is not None and "homework_assigned" not in attrs:
             attrs["homework_assigned"] = homework
         return attrs
+
+
+def session_list_item(session: Session) -> dict:
+    """``SessionSerializer``'s payload, built directly for the session lists (the nested
+    serializers cost several times more per item). ``SessionSerializer`` stays the contract
+    and the schema; a test keeps the two identical field for field."""
+    client = session.client
+    tz = session.practice.tzinfo
+    started = session.started_at.astimezone(tz)
+    ended = session.ended_at.astimezone(tz) if session.ended_at is not None else None
+    duration_minutes = session.duration_minutes
+    if duration_minutes is not None:
+        duration = duration_minutes
+    else:
+        duration = session.appointment.duration_minutes if session.appointment is not None else None
+    local_date = started.date().isoformat()
+    return {
+        "id": str(session.pk),
+        "appointment_id": str(session.appointment_id) if session.appointment_id else None,
+        "therapist_id": str(session.therapist_id),
+        "client_id": str(session.client_id),
+        "client": {
+            "id": str(client.pk),
+            "first_name": client.first_name,
+            "last_name": client.last_name,
+            "full_name": client.full_name,
+        },
+        "client_name": client.full_name,
+        "template_id": str(session.template_id) if session.template_id else None,
+        "status": session.status,
+        "session_date": local_date,
+        "date": local_date,
+        "start_time": started.time().isoformat("seconds"),
+        "end_time": ended.time().isoformat("seconds") if ended is not None else None,
+        "started_at": utc_iso(session.started_at),
+        "ended_at": utc_iso(session.ended_at),
+        "duration": duration,
+        "duration_minutes": duration_minutes,
+        "mood_start": session.mood_start,
+        "mood_current": session.mood_current,
+        "mood_end": session.mood_end,
+        "mood_readings": [
+            {"mood": reading.mood, "recorded_at": utc_iso(reading.recorded_at)}
+            for reading in session.mood_readings.all()
+        ],
+        "session_goals": [str(goal) for goal in session.session_goals],
+        "client_concerns": [str(concern) for concern in session.client_concerns],
+        "progress_notes": session.progress_notes,
+        "goals_discussed": session.goals_discussed,
+        "techniques_used": [str(item) for item in session.techniques_used],
+        "interventions_applied": [str(item) for item in session.interventions_applied],
+        "homework_assigned": session.homework_assigned,
+        "homework": session.homework_assigned,
+        "client_present": session.client_present,
+        "location": session.location,
+        "initial_notes": session.initial_notes,
+        "summary": session.summary,
+        "next_session_goals": session.next_session_goals,
+        "created_at": utc_iso(session.created_at),
+        "updated_at": utc_iso(session.updated_at),
+    }

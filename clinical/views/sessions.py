@@ -13,6 +13,7 @@ from clinical.serializers.sessions import (
     SessionProgressInputSerializer,
     SessionSerializer,
     SessionStartInputSerializer,
+    session_list_item,
 )
 from clinical.services.invoices import session_invoice_create
 from clinical.services.sessions import session_end, session_record_views, session_start, session_update_progress
@@ -53,16 +54,16 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
     throttle_scope = "clinical"
 
     def get_queryset(self):
-        return session_list(actor=self.request.user)
+        return session_list(actor=self.request.user, for_listing=self.action in ("list", "active"))
 
     def _audited_page(self, queryset):
         page = self.paginate_queryset(queryset)
         session_record_views(actor=self.request.user, sessions=page, ip_address=client_ip(self.request))
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.get_paginated_response([session_list_item(session) for session in page])
 
     def _payload(self, session: Session) -> dict:
         # Read back through the list selector: the same shape (and mood timeline) as a read.
-        return self.get_serializer(self.get_queryset().get(pk=session.pk)).data
+        return self.get_serializer(session_list(actor=self.request.user, for_listing=False).get(pk=session.pk)).data
 
     def list(self, request, *args, **kwargs):
         return self._audited_page(self.filter_queryset(self.get_queryset()))
