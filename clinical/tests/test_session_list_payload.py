@@ -7,7 +7,7 @@ import pytest
 from django.utils import timezone
 
 from clinical.models import Session
-from clinical.selectors.sessions import session_list
+from clinical.selectors.sessions import session_list, session_mood_timelines
 from clinical.serializers.sessions import SessionSerializer, session_list_item
 from clinical.tests.factories import MoodReadingFactory, SessionFactory, SessionTemplateFactory
 from practice.tests.factories import ClientFactory
@@ -53,12 +53,15 @@ def history(practice, therapist):
 def test_list_items_equal_the_serializer_payload(therapist, history, for_listing):
     items = list(session_list(actor=therapist, for_listing=for_listing))
     assert len(items) == 3
+    timelines = session_mood_timelines(session_ids=[session.pk for session in items])
+    assert [mood for mood, _ in timelines[history[0].pk]] == [3, 6]
     for session in items:
-        assert session_list_item(session) == SessionSerializer(session).data
+        assert session_list_item(session, timeline=timelines[session.pk]) == SessionSerializer(session).data
 
 
 def test_an_in_progress_session_reports_its_planned_length(therapist, history):
-    item = next(session_list_item(s) for s in session_list(actor=therapist) if s.status == "in_progress")
+    session = next(s for s in session_list(actor=therapist) if s.status == "in_progress")
+    item = session_list_item(session, timeline=[])
     assert item["duration"] == 75
     assert item["end_time"] is None
 

@@ -7,7 +7,7 @@ from rest_framework.response import Response
 from clinical.errors import ClinicalError
 from clinical.filters import SessionFilter
 from clinical.models import Session
-from clinical.selectors.sessions import session_list
+from clinical.selectors.sessions import session_list, session_mood_timelines
 from clinical.serializers.sessions import (
     SessionEndInputSerializer,
     SessionProgressInputSerializer,
@@ -59,7 +59,10 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
     def _audited_page(self, queryset):
         page = self.paginate_queryset(queryset)
         session_record_views(actor=self.request.user, sessions=page, ip_address=client_ip(self.request))
-        return self.get_paginated_response([session_list_item(session) for session in page])
+        timelines = session_mood_timelines(session_ids=[session.pk for session in page])
+        return self.get_paginated_response(
+            [session_list_item(session, timeline=timelines[session.pk]) for session in page]
+        )
 
     def _payload(self, session: Session) -> dict:
         # Read back through the list selector: the same shape (and mood timeline) as a read.
