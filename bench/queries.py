@@ -7,7 +7,14 @@ from dataclasses import dataclass
 
 from .loadgen import Request
 
-DATA_TABLES = ("scheduling_appointment", "clinical_session")
+#: The tables that grow with the practice's history.
+DATA_TABLES = (
+    "scheduling_appointment",
+    "clinical_session",
+    "clinical_sessionnote",
+    "practice_client",
+    "clinical_survey",
+)
 EXECUTION_TIME = re.compile(r"Execution Time: ([0-9.]+) ms")
 WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE)\b", re.IGNORECASE)
 SEQ_SCAN = re.compile(r"Seq Scan on (\S+)")

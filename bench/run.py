@@ -306,6 +306,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def evaluate(results: dict, endpoints: list[Endpoint]) -> None:
+    from .queries import DATA_TABLES
+
     for endpoint in endpoints:
         entry = results["endpoints"][endpoint.key]
         if not entry.get("available"):
@@ -349,9 +351,11 @@ def evaluate(results: dict, endpoints: list[Endpoint]) -> None:
                     "met": busy_ms <= 1.2 * new_ms,
                 }
             )
-            seq = sorted({table for p in busy_plans for table in p["seq_scans"]})
+            # A sequential scan of the practices (a handful of rows) is the right plan; one of
+            # a table that grows with history is not.
+            seq = sorted({table for p in busy_plans for table in p["seq_scans"] if table in DATA_TABLES})
             checks.append(
-                {"target": "page SQL without sequential scans", "value": ", ".join(seq) or "none", "met": not seq}
+                {"target": "no sequential scan of the big tables", "value": ", ".join(seq) or "none", "met": not seq}
             )
         if "queries_long_history" in queries:
             long_q, short_q = queries["queries_long_history"], queries["queries_short_history"]
