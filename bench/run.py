@@ -146,7 +146,11 @@ def profile_queries(endpoint: Endpoint, requests: list[Request], ctx: Context) -
         busy, newcomer = requests[0].token and ctx.users[0].id, ctx.newcomer
         if newcomer and busy:
             # The same statements for the therapist with a few hundred sessions.
-            result["explain_newcomer"] = [explain(sql.replace(busy, newcomer)) for sql in statements]
+            # (Captured SQL spells the id as 32 hex digits; replace either spelling.)
+            result["explain_newcomer"] = [
+                explain(sql.replace(busy, newcomer).replace(busy.replace("-", ""), newcomer.replace("-", "")))
+                for sql in statements
+            ]
     if endpoint.constant_queries is not None:
         long_history, short_history = endpoint.constant_queries(ctx)
         result["queries_long_history"] = capture(long_history).count
