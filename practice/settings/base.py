@@ -110,6 +110,17 @@ DATABASES = {
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend with timestamps parsed in C (practice/db/postgresql/base.py).
     DATABASES["default"]["ENGINE"] = "practice.db.postgresql"
+    # Parameters travel separately from the SQL (server-side binding), so that a statement
+    # a connection runs again and again (a list page's, the audit insert) is parsed and
+    # planned once per connection: psycopg prepares it on its DB_PREPARE_THRESHOLD-th run.
+    # Planning is most of what a page's statements cost the database. Empty turns prepared
+    # statements off, for a pooler in transaction mode that cannot keep them (PgBouncer
+    # before 1.21, or without max_prepared_statements).
+    _prepare_threshold = os.environ.get("DB_PREPARE_THRESHOLD", "5").strip()
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        server_side_binding=True,
+        prepare_threshold=int(_prepare_threshold) if _prepare_threshold else None,
+    )
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A busy timeout lets concurrent writers wait for the lock instead of failing at once.
     DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20

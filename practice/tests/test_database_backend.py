@@ -1,5 +1,6 @@
 """The PostgreSQL backend reads timestamps with psycopg's own loader and gives exactly
-what Django's would: the instant, in Django's timezone object."""
+what Django's would: the instant, in Django's timezone object; and a statement a
+connection runs again and again is prepared once, parameters bound by the server."""
 
 import datetime
 
@@ -34,3 +35,20 @@ def test_the_connection_parses_with_our_loader_and_psycopgs_c_implementation():
     assert loader.timezone is connection.timezone
     # psycopg[binary] is what requirements.txt installs: the parsing is its C code.
     assert NativeTimestamptzLoader.__module__.startswith(("psycopg_binary", "psycopg_c"))
+
+
+def test_a_statement_run_repeatedly_is_prepared_once_and_bound_by_the_server(therapist):
+    from practice.models import User
+
+    connection.ensure_connection()
+    threshold = connection.connection.prepare_threshold
+    assert threshold == 5
+    for _ in range(threshold + 2):
+        assert User.objects.filter(pk=therapist.pk).values_list("email", flat=True).get() == therapist.email
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE NOT from_sql")
+        prepared = [row[0] for row in cursor.fetchall()]
+    # The statement the server prepared has placeholders, not the therapist's id.
+    lookup = [sql for sql in prepared if '"practice_user"' in sql and "$1" in sql]
+    assert lookup, prepared
+    assert str(therapist.pk) not in " ".join(lookup)
