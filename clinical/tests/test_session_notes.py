@@ -276,7 +276,7 @@ def test_query_counts_are_constant(api, therapist, client_record):
         SessionNoteFactory(client=ClientFactory(practice=client_record.practice, therapists=[therapist]))
     assert _count_queries(api, URL) == small_list
     assert _count_queries(api, f"{URL}/{first.pk}") == small_read
-    # user, count, page, audit chain lock (PostgreSQL), head and insert, plus savepoints.
+    # user, assigned clients, count, page, the page's client names, audit insert, plus savepoints.
     assert small_list <= 10
 
 
