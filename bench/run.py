@@ -293,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from django.db import connections
 
+    from .audit import measure_audit
     from .commands import measure_commands
 
     # The command is measured on a fresh copy, so that it extends exactly the seed's series
@@ -300,6 +301,7 @@ def main(argv: list[str] | None = None) -> int:
     connections.close_all()
     db.drop(config, config.database)
     db.create(config, config.database, template=config.seed_database)
+    results["audit"] = measure_audit(ctx)
     results["commands"] = measure_commands(ctx, fixtures)
     evaluate(results, endpoints)
     results["total_seconds"] = round(time.monotonic() - started, 1)
@@ -453,6 +455,8 @@ def print_report(results: dict, endpoints: list[Endpoint]) -> None:
     for endpoint in endpoints:
         for check in results["endpoints"][endpoint.key].get("targets", []):
             rows.append([endpoint.label, check["target"], check["value"], "met" if check["met"] else "MISSED"])
+    for check in results.get("audit", {}).get("targets", []):
+        rows.append(["audit of a page", check["target"], check["value"], "met" if check["met"] else "MISSED"])
     for name, command in results.get("commands", {}).items():
         for check in command.get("targets", []):
             rows.append([name, check["target"], check["value"], "met" if check["met"] else "MISSED"])
@@ -464,6 +468,8 @@ def print_report(results: dict, endpoints: list[Endpoint]) -> None:
             say(f"\n== EXPLAIN (ANALYZE, BUFFERS): {endpoint.label} ==\n{plan['sql']}\n{plan['plan']}")
         for plan in queries.get("explain_newcomer", []):
             say(f"\n== EXPLAIN (ANALYZE, BUFFERS): {endpoint.label}, a newcomer's ==\n{plan['plan']}")
+    if "audit" in results:
+        say(f"\n== Audit of a sessions page ==\n{results['audit']['summary']}")
     for name, command in results.get("commands", {}).items():
         say(f"\n== {name} ==\n{command.get('summary', command.get('reason', ''))}")
 

@@ -146,3 +146,35 @@ def test_a_list_is_held_to_its_baseline_and_to_a_flat_page():
     assert not checks["req/s / DRF baseline req/s @10 >= 1.5"]["met"]  # 1.25x
     assert not checks["page SQL: busiest therapist within 20% of a newcomer's"]["met"]  # 1.0 > 0.6
     assert results["endpoints"]["base"]["targets"] == []
+
+
+@pytest.mark.django_db
+def test_the_audit_measurement_checks_that_every_client_shown_is_named(monkeypatch, therapist, practice):
+    from datetime import date
+
+    from bench import audit
+    from bench.endpoints import BenchUser, Context
+    from clinical.tests.factories import SessionFactory
+    from practice.models import AuditEvent
+    from practice.tests.factories import ClientFactory
+    from scheduling.tests.factories import AppointmentFactory
+
+    clients = [ClientFactory(practice=practice, therapists=[therapist]) for _ in range(3)]
+    for index in range(6):
+        appointment = AppointmentFactory(practice=practice, therapist=therapist, client=clients[index % 3])
+        SessionFactory(appointment=appointment)
+    monkeypatch.setattr(audit, "CALLS", 3)
+    monkeypatch.setattr(audit, "WARMUP", 1)
+    user = BenchUser(str(therapist.pk), therapist.email, "", "", "", [], [])
+
+    result = audit.measure_audit(Context(users=[user], today=date.today()))
+
+    checks = {check["target"]: check for check in result["targets"]}
+    assert checks["names every client shown"] == {
+        "target": "names every client shown",
+        "value": "3 of 3 clients, 6 entries",
+        "met": True,
+    }
+    assert result["entries_per_page"] == 6
+    assert result["insert_median_ms"] > 0
+    assert AuditEvent.objects.filter(actor=therapist).count() == 6 * (1 + 3)  # warm-up and measured pages
