@@ -52,3 +52,23 @@ def test_a_statement_run_repeatedly_is_prepared_once_and_bound_by_the_server(the
     lookup = [sql for sql in prepared if '"practice_user"' in sql and "$1" in sql]
     assert lookup, prepared
     assert str(therapist.pk) not in " ".join(lookup)
+
+
+def _plan_cache_mode() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('plan_cache_mode')")
+        return cursor.fetchone()[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_planning_for_the_values_lasts_until_the_transaction_ends():
+    from django.db import transaction
+
+    from practice.db.plans import plan_for_the_values
+
+    plan_for_the_values()  # outside a transaction: nothing to scope it to, so nothing changes
+    assert _plan_cache_mode() == "auto"
+    with transaction.atomic():
+        plan_for_the_values()
+        assert _plan_cache_mode() == "force_custom_plan"
+    assert _plan_cache_mode() == "auto"
