@@ -11,6 +11,7 @@ from rest_framework import serializers
 
 from practice.api.fields import StrictBooleanField, StrictCharField, StrictDateField, StrictIntegerField
 from practice.api.serializers import CamelCaseFieldsMixin
+from practice.formats import utc_iso
 
 from .. import scoring
 from ..models import Survey, SurveyAssignment, SurveyResponse
@@ -128,6 +129,45 @@ class SurveySerializer(CamelCaseFieldsMixin, serializers.ModelSerializer):
     @extend_schema_field(serializers.IntegerField(allow_null=True))
     def get_max_score(self, survey: Survey) -> int | None:
         return scoring.definition(survey.instrument).max_score if survey.instrument else None
+
+
+def _question_item(question: dict) -> dict:
+    options, scale, labels = question["options"], question["scale"], question["scale_labels"]
+    return {
+        "id": str(question["id"]),
+        "text": str(question["text"]),
+        "type": question["type"],
+        "required": bool(question["required"]),
+        "options": [str(option) for option in options] if options is not None else None,
+        "scale": {"min": int(scale["min"]), "max": int(scale["max"])} if scale is not None else None,
+        "scaleLabels": {"min": str(labels["min"]), "max": str(labels["max"])} if labels is not None else None,
+    }
+
+
+def survey_list_item(survey: Survey) -> dict:
+    """``SurveySerializer``'s payload, built directly for the surveys list (DRF builds a
+    fresh set of fields for each survey and each of its questions, most of the list's
+    cost); ``survey`` carries the counts of ``clinical.selectors.surveys.survey_list``.
+    ``SurveySerializer`` stays the contract and the schema; a test keeps the two identical."""
+    return {
+        "id": str(survey.pk),
+        "title": survey.title,
+        "description": survey.description,
+        "type": survey.type,
+        "status": survey.status,
+        "isTemplate": survey.is_template,
+        "isPracticeWide": survey.is_practice_wide,
+        "isStandard": survey.is_standard,
+        "instrument": survey.instrument or None,
+        "maxScore": scoring.definition(survey.instrument).max_score if survey.instrument else None,
+        "createdBy": str(survey.created_by_id) if survey.created_by_id else None,
+        "questions": [_question_item(question) for question in survey.questions],
+        "responseCount": survey.response_count,
+        "assignedCount": survey.assigned_count,
+        "assignmentCount": survey.assigned_count,
+        "createdAt": utc_iso(survey.created_at),
+        "updatedAt": utc_iso(survey.updated_at),
+    }
 
 
 class SurveyAssignmentSerializer(CamelCaseFieldsMixin, serializers.ModelSerializer):

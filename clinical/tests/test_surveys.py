@@ -160,6 +160,24 @@ def test_the_list_runs_a_constant_number_of_queries(api, practice, therapist, cl
     assert len([q for q in large if "SAVEPOINT" not in q["sql"]]) == 3  # the user, the count, the page
 
 
+def test_list_items_equal_the_serializer_payload(api, practice, therapist, client_record):
+    from clinical.selectors.surveys import survey_list
+    from clinical.serializers.surveys import SurveySerializer, survey_list_item
+
+    survey = SurveyFactory(practice=practice, created_by=therapist, is_template=True)
+    SurveyAssignmentFactory(survey=survey, client=client_record, assigned_by=therapist)
+    SurveyResponseFactory(survey=survey, client=client_record, entered_by=therapist)
+    SurveyResponseFactory(survey=_phq9(practice), client=client_record, entered_by=therapist, answers=[],
+                          instrument="phq9", total_score=5, severity="mild")  # fmt: skip
+    listed = list(survey_list(actor=therapist))
+    assert {s.instrument for s in listed} == {"phq9", "gad7", ""}  # the scored instruments and a custom one
+    assert any(s.response_count for s in listed) and any(s.assigned_count for s in listed)
+    for item in listed:
+        assert survey_list_item(item) == SurveySerializer(item).data
+    # And the list sends exactly those items.
+    assert api.get("/api/surveys").json()["data"]["surveys"] == [SurveySerializer(s).data for s in listed]
+
+
 # --- Create ------------------------------------------------------------------------------------
 
 

@@ -25,6 +25,7 @@ from ..serializers.surveys import (
     SurveyResponseCreateSerializer,
     SurveyResponseSerializer,
     SurveySerializer,
+    survey_list_item,
 )
 from ..services import surveys as services
 
@@ -119,7 +120,7 @@ class SurveyViewSet(viewsets.GenericViewSet):
 
     def list(self, request):
         page = self.paginate_queryset(selectors.survey_list(actor=request.user))
-        return self.get_paginated_response(SurveySerializer(page, many=True).data)
+        return self.get_paginated_response([survey_list_item(survey) for survey in page])
 
     def retrieve(self, request, pk):
         return Response(SurveySerializer(selectors.survey_get(actor=request.user, survey_id=pk)).data)
