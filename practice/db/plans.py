@@ -6,7 +6,7 @@ for the values at hand. For most statements that plan is as good and planning is
 one whose best plan depends on its parameters' values (a date window from a month to five
 years wide) it can be several times slower."""
 
-from django.db import connections, transaction
+from django.db import connections
 
 
 def plan_for_the_values(using: str = "default") -> None:
@@ -15,7 +15,7 @@ def plan_for_the_values(using: str = "default") -> None:
     transaction ends). Call it inside a transaction (``ATOMIC_REQUESTS`` gives every request
     one); elsewhere, and on other databases, it does nothing."""
     connection = connections[using]
-    if connection.vendor != "postgresql" or not transaction.get_connection(using).in_atomic_block:
+    if connection.vendor != "postgresql" or not connection.in_atomic_block:
         return
     with connection.cursor() as cursor:
         cursor.execute("SELECT set_config('plan_cache_mode', 'force_custom_plan', true)")
