@@ -119,3 +119,40 @@ def profile(requests: list[Request], count: int = 30) -> str:
         method(path, **kwargs)
     profiler.stop()
     return profiler.output_text(unicode=False, color=False)
+
+
+def newcomer_request(request: Request, busy_id: str, busy_client: str, newcomer_id: str) -> Request | None:
+    """``request`` as the therapist who joined recently sends it: with their token, their
+    id in the path, and their client with the most completed sessions where the busiest
+    therapist's long-history client was. Signed in in-process, with two-factor
+    authentication set up in the run's database (the newcomer never signs in over HTTP).
+    None when the newcomer has no client."""
+    import pyotp
+    from django.db.models import Count
+    from django.utils import timezone
+
+    from clinical.models import Session
+    from practice.models import TwoFactorDevice, User
+    from practice.tokens import token_family_start
+    from practice.two_factor_crypto import encrypt_secret
+
+    newcomer = User.objects.get(pk=newcomer_id)
+    client = (
+        Session.objects.filter(therapist_id=newcomer_id, status=Session.Status.COMPLETED)
+        .values("client_id")
+        .annotate(sessions=Count("*"))
+        .order_by("-sessions", "client_id")
+        .first()
+    )
+    if client is None:
+        return None
+    TwoFactorDevice.objects.update_or_create(
+        user=newcomer,
+        defaults={
+            "encrypted_secret": encrypt_secret(pyotp.random_base32()),
+            "enabled": True,
+            "confirmed_at": timezone.now(),
+        },
+    )
+    path = request.path.replace(busy_id, newcomer_id).replace(busy_client, str(client["client_id"]))
+    return Request(request.method, path, token_family_start(newcomer).access, request.body)

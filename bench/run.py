@@ -135,22 +135,27 @@ def probe(base: str, endpoint: Endpoint, requests: list[Request]) -> str | None:
 
 
 def profile_queries(endpoint: Endpoint, requests: list[Request], ctx: Context) -> dict:
-    from .queries import capture, data_statements, explain
+    from .queries import capture, data_statements, explain, newcomer_request
 
     captured = capture(requests[0])
     result: dict = {"status": captured.status, "queries": captured.count, "sql_ms": captured.sql_ms}
     result["statements"] = [{"sql": sql[:2000], "ms": round(seconds * 1000, 3)} for sql, seconds in captured.statements]
     if endpoint.explain:
-        statements = data_statements(captured)
-        result["explain"] = [explain(sql) for sql in statements]
-        busy, newcomer = requests[0].token and ctx.users[0].id, ctx.newcomer
-        if newcomer and busy:
-            # The same statements for the therapist with a few hundred sessions.
-            # (Captured SQL spells the id as 32 hex digits; replace either spelling.)
-            result["explain_newcomer"] = [
-                explain(sql.replace(busy, newcomer).replace(busy.replace("-", ""), newcomer.replace("-", "")))
-                for sql in statements
-            ]
+        result["explain"] = [explain(sql) for sql in data_statements(captured)]
+        busy = ctx.users[0] if requests[0].token == ctx.users[0].token else None
+        if ctx.newcomer and busy:
+            # The same request sent by the therapist with a few hundred sessions, captured
+            # as they send it: the statements carry their own constants (their assigned
+            # clients' ids), which replacing the therapist's id in the busiest one's SQL
+            # would not give.
+            theirs = newcomer_request(requests[0], busy.id, busy.long_client, ctx.newcomer)
+            newcomer_captured = capture(theirs) if theirs else None
+            if newcomer_captured and newcomer_captured.status == captured.status:
+                result["explain_newcomer"] = [explain(sql) for sql in data_statements(newcomer_captured)]
+            else:
+                result["explain_newcomer_skipped"] = (
+                    f"the newcomer's request answered {newcomer_captured.status}" if newcomer_captured else "no client"
+                )
     if endpoint.constant_queries is not None:
         long_history, short_history = endpoint.constant_queries(ctx)
         result["queries_long_history"] = capture(long_history).count

@@ -178,3 +178,28 @@ def test_the_audit_measurement_checks_that_every_client_shown_is_named(monkeypat
     assert result["entries_per_page"] == 6
     assert result["insert_median_ms"] > 0
     assert AuditEvent.objects.filter(actor=therapist).count() == 6 * (1 + 3)  # warm-up and measured pages
+
+
+@pytest.mark.django_db
+def test_the_newcomers_request_is_sent_as_the_newcomer_with_their_own_client(therapist, other_therapist, practice):
+    from bench.loadgen import Request
+    from bench.queries import capture, newcomer_request
+    from clinical.tests.factories import SessionFactory
+    from practice.tests.factories import ClientFactory
+    from scheduling.tests.factories import AppointmentFactory
+
+    busy_client = ClientFactory(practice=practice, therapists=[therapist])
+    theirs = ClientFactory(practice=practice, therapists=[other_therapist])
+    SessionFactory(appointment=AppointmentFactory(practice=practice, therapist=other_therapist, client=theirs))
+    busy_path = f"/api/clients/{busy_client.pk}/session-summary?therapist={therapist.pk}"
+
+    request = newcomer_request(Request("GET", busy_path, "busy-token"), str(therapist.pk), str(busy_client.pk),
+                               str(other_therapist.pk))  # fmt: skip
+
+    assert request.path == f"/api/clients/{theirs.pk}/session-summary?therapist={other_therapist.pk}"
+    assert request.token != "busy-token"
+    assert capture(request).status == 200  # signed in as the newcomer, past two-factor setup
+    sessions = capture(Request("GET", "/api/sessions?limit=50", request.token))
+    assert sessions.status == 200
+    # The page's constants are the newcomer's own assigned clients.
+    assert any(theirs.pk.hex in sql and busy_client.pk.hex not in sql for sql, _ in sessions.statements)
