@@ -191,15 +191,20 @@ def test_the_newcomers_request_is_sent_as_the_newcomer_with_their_own_client(the
     busy_client = ClientFactory(practice=practice, therapists=[therapist])
     theirs = ClientFactory(practice=practice, therapists=[other_therapist])
     SessionFactory(appointment=AppointmentFactory(practice=practice, therapist=other_therapist, client=theirs))
-    busy_path = f"/api/clients/{busy_client.pk}/session-summary?therapist={therapist.pk}"
 
-    request = newcomer_request(Request("GET", busy_path, "busy-token"), str(therapist.pk), str(busy_client.pk),
-                               str(other_therapist.pk))  # fmt: skip
+    def as_newcomer(path: str) -> Request:
+        busy = Request("GET", path, "busy-token")
+        return newcomer_request(busy, str(therapist.pk), str(busy_client.pk), str(other_therapist.pk))
 
-    assert request.path == f"/api/clients/{theirs.pk}/session-summary?therapist={other_therapist.pk}"
-    assert request.token != "busy-token"
-    assert capture(request).status == 200  # signed in as the newcomer, past two-factor setup
-    sessions = capture(Request("GET", "/api/sessions?limit=50", request.token))
+    summary = as_newcomer(f"/api/clients/{busy_client.pk}/session-summary")
+    stats = as_newcomer(f"/api/therapists/{therapist.pk}/session-stats")
+
+    assert summary.path == f"/api/clients/{theirs.pk}/session-summary"
+    assert stats.path == f"/api/therapists/{other_therapist.pk}/session-stats"
+    assert summary.token != "busy-token"
+    # Signed in as the newcomer, past two-factor setup: their own client and statistics.
+    assert capture(summary).status == 200 and capture(stats).status == 200
+    sessions = capture(Request("GET", "/api/sessions?limit=50", stats.token))
     assert sessions.status == 200
     # The page's constants are the newcomer's own assigned clients.
     assert any(theirs.pk.hex in sql and busy_client.pk.hex not in sql for sql, _ in sessions.statements)
