@@ -1,6 +1,6 @@
-"""What recording the audit for one list page costs, measured in-process: the entries of
+"""What recording the audit for one list page costs, measured in-process: the entry of
 the busiest therapist's sessions page (50 sessions), written the way the sessions list
-writes them.
+writes it, and whether it names every session and client shown.
 
 The cost is what the entries add to a request's transaction, commit included (the
 foreign-key checks PostgreSQL defers to it, and the flush of the log a read-only
@@ -32,6 +32,7 @@ def measure_audit(ctx: Context) -> dict:
     shown = {session.client_id for session in page}
     with_entries, without_entries, calls = [], [], []
     named: set = set()
+    records: set = set()
     written = 0
     for call in range(WARMUP + CALLS):
         started = time.perf_counter()
@@ -46,9 +47,10 @@ def measure_audit(ctx: Context) -> dict:
             inserted = time.perf_counter() - inserted
         audited = time.perf_counter() - started
         if call == 0:
-            entries = AuditEvent.objects.unsealed().filter(actor=actor)
-            written = entries.count()
-            named = set(entries.values_list("client_id", flat=True))
+            entries = list(AuditEvent.objects.unsealed().filter(actor=actor))
+            written = len(entries)
+            named = {client_id for entry in entries for client_id in entry.named_client_ids}
+            records = {record_id for entry in entries for record_id in entry.named_record_ids}
         if call >= WARMUP:
             with_entries.append(audited)
             without_entries.append(read_only)
@@ -57,7 +59,8 @@ def measure_audit(ctx: Context) -> dict:
     insert_ms = round(statistics.median(calls) * 1000, 3)
     return {
         "available": True,
-        "entries_per_page": len(page),
+        "records_per_page": len(page),
+        "entries_per_page": written,
         "calls": CALLS,
         "median_ms": median_ms,
         "insert_median_ms": insert_ms,
@@ -68,13 +71,13 @@ def measure_audit(ctx: Context) -> dict:
                 "met": median_ms <= TARGET_MS,
             },
             {
-                "target": "names every client shown",
+                "target": "names every client and record shown",
                 "value": f"{len(named & shown)} of {len(shown)} clients, {written} entries",
-                "met": shown <= named and written == len(page),
+                "met": shown <= named and records == {str(session.pk) for session in page},
             },
         ],
         "summary": (
-            f"{len(page)} entries per page, {CALLS} pages: {median_ms} ms added to the request's "
+            f"{len(page)} sessions per page in {written} entries, {CALLS} pages: {median_ms} ms added to the request's "
             f"transaction, commit included (the insert itself {insert_ms} ms); "
             f"{len(shown)} distinct clients named"
         ),

@@ -8,7 +8,7 @@ from django.contrib.admin.forms import AdminAuthenticationForm
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import UserChangeForm, UserCreationForm
 from django.utils.html import format_html
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .admin_access_log import AccessLogAdminMixin
@@ -165,7 +165,8 @@ class EmergencyContactAdmin(PracticeScopedAdmin):
 
 
 class AuditClientFilter(admin.SimpleListFilter):
-    """Entries about one client (``?client=<id>``). A practice has thousands of clients, so
+    """Entries about one client (``?client=<id>``), list entries that name the client among
+    others included. A practice has thousands of clients, so
     the sidebar never lists them: it names the selected client only. Pick one by clicking a
     client in the list, after searching by the client's name or email if need be."""
 
@@ -192,7 +193,7 @@ class AuditClientFilter(admin.SimpleListFilter):
         if self.value() is None:
             return queryset
         client_id = self._selected_id()
-        return queryset.filter(client_id=client_id) if client_id else queryset.none()
+        return queryset.naming_client(client_id) if client_id else queryset.none()
 
 
 class AuditActorFilter(admin.SimpleListFilter):
@@ -259,7 +260,12 @@ class AuditEventAdmin(ReadOnlyAdminMixin, PracticeScopedAdmin):
 
     @admin.display(description=_("client"), ordering="client__last_name")
     def client_link(self, obj):
-        """The client, linking to this client's entries."""
+        """The client, linking to this client's entries; for a list entry about several
+        clients, how many (the detail page names them)."""
+        if obj.client_ids:
+            return ngettext("%(count)d client", "%(count)d clients", len(obj.client_ids)) % {
+                "count": len(obj.client_ids)
+            }
         if obj.client_id is None:
             return "-"
         return format_html('<a href="?{}">{}</a>', urlencode({"client": obj.client_id}), obj.client)

@@ -1,6 +1,7 @@
 """Core domain: the practice (tenant), its users, therapists, clients and emergency contacts,
 and the tamper-evident audit trail every clinical read and write goes through."""
 
+import json
 import uuid
 import zoneinfo
 
@@ -286,6 +287,11 @@ class EmergencyContact(TimeStampedModel):
 
 
 class AuditEventQuerySet(models.QuerySet):
+    def naming_client(self, client_id):
+        """Entries about this client's record: its own entries and the list entries that
+        name it among several clients (``client_ids``)."""
+        return self.filter(Q(client_id=client_id) | Q(client_ids__has_element=str(client_id)))
+
     def update(self, **kwargs):
         raise PermissionError("Audit entries are never edited.")
 
@@ -337,6 +343,11 @@ class AuditEvent(models.Model):
     Entries form one hash chain per practice: ``hash`` covers the entry's own fields and
     the previous entry's hash, so editing or removing a row breaks every later link
     (``manage.py verify_audit_trail``). Field *names* that changed are kept, never values.
+
+    One entry names one record, or, for the records of one kind a list page shows, all of
+    them: ``record_ids`` then holds their ids (``record_id`` is empty), and ``client_ids``
+    their clients when they are of several (``client`` is then NULL), so that a page costs
+    one row and still names every client whose record was shown (NEN 7513).
 
     A request writes its entries *unsealed* (``sequence``, ``prev_hash`` and ``hash`` NULL),
     without a lock; ``manage.py seal_audit_trail`` links them into the chain afterwards,
@@ -402,6 +413,18 @@ class AuditEvent(models.Model):
         verbose_name=_("client"),
         db_index=False,
     )
+    record_ids = models.JSONField(
+        _("record ids"),
+        default=list,
+        blank=True,
+        help_text=_("The records a list page showed; empty when the entry names one record."),
+    )
+    client_ids = models.JSONField(
+        _("clients"),
+        default=list,
+        blank=True,
+        help_text=_("The clients of those records when they are of several; empty otherwise."),
+    )
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
     changed_fields = models.JSONField(_("changed fields"), default=list, blank=True)
     created_at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
@@ -447,6 +470,43 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Audit entries are never deleted.")
+
+    @property
+    def named_record_ids(self) -> list[str]:
+        """Every record the entry names: the one, or all of a list page's."""
+        return list(self.record_ids) or [self.record_id]
+
+    @property
+    def named_client_ids(self) -> list[uuid.UUID]:
+        """Every client whose record the entry names (none for a record of no client)."""
+        if self.client_ids:
+            return [uuid.UUID(value) for value in self.client_ids]
+        return [self.client_id] if self.client_id else []
+
+
+class JSONArrayHasElement(models.Lookup):
+    """``field__has_element=value``: the JSON array holds the string ``value``. On
+    PostgreSQL a containment test (``@>``) on a non-empty array, the condition of the
+    partial GIN index ``audit_client_ids_gin`` (migration 0013) that serves it; elsewhere
+    (SQLite) a scan of the array with ``json_each``."""
+
+    lookup_name = "has_element"
+    prepare_rhs = False
+
+    def as_sql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        sql = f"EXISTS (SELECT 1 FROM json_each({lhs}) WHERE json_each.value = %s)"  # noqa: S608 (lhs is a column)
+        return sql, [*params, str(self.rhs)]
+
+    def as_postgresql(self, compiler, connection):
+        lhs, params = self.process_lhs(compiler, connection)
+        return (
+            f"({lhs} <> '[]'::jsonb AND {lhs} @> %s::jsonb)",
+            [*params, *params, json.dumps([str(self.rhs)])],
+        )
+
+
+AuditEvent._meta.get_field("client_ids").register_lookup(JSONArrayHasElement)
 
 
 class AuditChainAnchor(models.Model):

@@ -34,10 +34,11 @@ def access_log_window(
 def client_access_log(*, client: Client, window: AccessLogWindow) -> QuerySet:
     """The client's audit entries in ``window``, chronological, with one row per day,
     person, record part and action: repeats on one day are folded into one row with their
-    count and their first and last time. One grouped query, whatever the number of entries."""
+    count and their first and last time (a list page that showed several of the client's
+    records counts once). One grouped query, whatever the number of entries."""
     tz = client.practice.tzinfo
-    qs = AuditEvent.objects.filter(
-        practice_id=client.practice_id, client_id=client.pk, created_at__lt=window.ends_before
+    qs = AuditEvent.objects.naming_client(client.pk).filter(
+        practice_id=client.practice_id, created_at__lt=window.ends_before
     )
     if window.starts_at is not None:
         qs = qs.filter(created_at__gte=window.starts_at)

@@ -195,7 +195,7 @@ def session_note_delete(*, actor: User, note_id: UUID, ip_address: str | None = 
 
 
 def session_note_record_views(*, actor: User, notes: Iterable[SessionNote], ip_address: str | None = None) -> None:
-    """Audit that the actor read these notes: one entry each, in one bulk insert."""
+    """Audit that the actor read these notes: one entry naming every note and client shown."""
     audit_log(
         actor=actor,
         action=AuditEvent.Action.VIEW,

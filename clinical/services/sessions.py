@@ -218,7 +218,7 @@ def session_end(
 
 def session_record_views(*, actor: User, sessions: Iterable[Session], ip_address: str | None = None) -> None:
     """Audit that the actor read these sessions (the page the view shows, read through
-    ``clinical.selectors.sessions``): one entry each, in one bulk insert."""
+    ``clinical.selectors.sessions``): one entry naming every session and client shown."""
     audit_record_view(
         actor=actor,
         targets=[AuditTarget(RECORD_TYPE, session.pk, session.client_id) for session in sessions],

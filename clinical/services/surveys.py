@@ -4,7 +4,8 @@ PHQ-9 and GAD-7 of every practice; and the audited reads of responses.
 Surveys are the therapists' tool: staff may see the practice-wide ones but not write
 (403). A survey the caller may not see is a 404; a client who is not the caller's in a
 request body is a validation error on that field. Responses are health data: every write
-and every read leaves an audit entry per response, in the request's transaction."""
+and every read is audited (a page of responses in one entry naming them all), in the request's
+transaction."""
 
 import datetime
 from collections.abc import Iterable, Mapping, Sequence
@@ -472,7 +473,7 @@ def survey_response_create(
 
 
 def survey_response_views(*, actor: User, responses: Iterable[SurveyResponse], ip_address: str | None = None) -> None:
-    """Audit that the actor read these responses: one entry each, in one bulk insert."""
+    """Audit that the actor read these responses: one entry naming them all."""
     audit_log(
         actor=actor,
         action=AuditEvent.Action.VIEW,
@@ -485,8 +486,8 @@ def survey_response_views(*, actor: User, responses: Iterable[SurveyResponse], i
 def client_outcome_scores_read(
     *, actor: User, client_id: UUID, ip_address: str | None = None
 ) -> tuple[Client, list[InstrumentScores]]:
-    """The client's outcome scores (``client_outcome_scores``), audited: one entry per
-    response whose score is read."""
+    """The client's outcome scores (``client_outcome_scores``), audited: one entry naming
+    every response whose score is read."""
     client, instruments = client_outcome_scores(actor=actor, client_id=client_id)
     audit_log(
         actor=actor,

@@ -54,6 +54,26 @@ def test_filter_by_client_shows_only_that_clients_entries(browser, trail):
     assert {e.client_id for e in entries} == {anna.pk}
 
 
+def test_filter_by_client_includes_a_list_page_that_showed_them_among_others(browser, trail, therapist, practice):
+    anna, bram = trail
+    unshown = ClientFactory(practice=practice)
+    audit_log(
+        actor=therapist,
+        action="view",
+        targets=[AuditTarget("session", "s-1", anna.pk), AuditTarget("session", "s-2", bram.pk)],
+    )
+    for client, count in ((anna, 3), (bram, 2)):
+        entries = listed(browser.get(AUDIT_URL, {"client": str(client.pk)}))
+        assert len(entries) == count
+        assert "session" in {e.record_type for e in entries}
+    assert listed(browser.get(AUDIT_URL, {"client": str(unshown.pk)})) == []
+    # The list says how many clients the page showed; the detail page names them.
+    page = AuditEvent.objects.get(record_type="session")
+    assert "2 clients" in browser.get(AUDIT_URL).content.decode()
+    detail = browser.get(f"{AUDIT_URL}{page.pk}/change/").content.decode()
+    assert str(anna.pk) in detail and str(bram.pk) in detail
+
+
 def test_client_filter_lists_only_the_selected_client(browser, trail, practice):
     anna, _ = trail
     ClientFactory.create_batch(5, practice=practice)

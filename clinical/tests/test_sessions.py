@@ -440,7 +440,14 @@ def test_list_filters(api, therapist, client_record, practice):
     bad = api.get("/api/sessions?status=paused&startDate=2026-13-01")
     assert bad.status_code == 400
     assert {e["field"] for e in bad.json()["errors"]} == {"status", "startDate"}
-    assert AuditEvent.objects.filter(action="view").count() == 5
+    # One entry per page that showed sessions, naming every session it showed.
+    assert sorted(_shown()) == sorted([{str(late.pk)}, {str(early.pk)}, {str(early.pk)}, {str(late.pk), str(early.pk)}])
+
+
+def _shown() -> list[set[str]]:
+    """The sessions each view entry names (a list page's entry names all of its own)."""
+    views = AuditEvent.objects.filter(action="view", record_type="session")
+    return [set(e.record_ids) or {e.record_id} for e in views]
 
 
 def _queries(captured: CaptureQueriesContext) -> tuple[int, int]:
@@ -449,7 +456,7 @@ def _queries(captured: CaptureQueriesContext) -> tuple[int, int]:
     return len(captured) - inserts, inserts
 
 
-def test_list_query_count_is_constant_and_audits_each_session(
+def test_list_query_count_is_constant_and_audits_every_session_shown(
     api, therapist, client_record, django_assert_max_num_queries
 ):
     slots = itertools.count(1)
@@ -472,7 +479,11 @@ def test_list_query_count_is_constant_and_audits_each_session(
     assert _queries(small)[0] == _queries(large)[0]
     # One insert for the page, whatever its size, on every database.
     assert _queries(small)[1] == _queries(large)[1] == 1
-    assert AuditEvent.objects.filter(action="view").count() == 105
+    # One entry per page, naming every session shown and their one client.
+    small_page, page = sorted(AuditEvent.objects.filter(action="view"), key=lambda e: len(e.record_ids))
+    assert len(small_page.record_ids) == 5
+    assert set(page.record_ids) == set(map(str, Session.objects.values_list("pk", flat=True)))
+    assert (page.client_id, page.client_ids) == (client_record.pk, [])
     with django_assert_max_num_queries(11):
         api.get("/api/sessions?limit=100")
 

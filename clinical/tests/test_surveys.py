@@ -573,8 +573,10 @@ def test_the_responses_page_reads_data_responses_and_every_read_is_audited(
     )
     assert first["responses"] == [{"questionId": "mood", "value": 6}, {"questionId": "symptoms", "value": "Anxiety"}]
     assert first["submittedAt"].endswith("Z")
-    views = AuditEvent.objects.filter(action="view", record_type="survey_response")
-    assert sorted(views.values_list("record_id", flat=True)) == sorted(str(r.pk) for r in mine)
+    # One entry for the page, naming both responses.
+    page = AuditEvent.objects.get(action="view", record_type="survey_response")
+    assert sorted(page.named_record_ids) == sorted(str(r.pk) for r in mine)
+    assert page.named_client_ids == [client_record.pk]
 
 
 def test_the_responses_list_runs_a_constant_number_of_queries(api, practice, therapist, client_record):
@@ -667,7 +669,9 @@ def test_a_clients_scores_over_time(api, practice, therapist, other_therapist, c
         "needsFollowUp": True,
     }
     assert [s["totalScore"] for s in gad7["scores"]] == [12]
-    assert AuditEvent.objects.filter(action="view", record_type="survey_response", client=client_record).count() == 3
+    # One entry naming the three responses whose scores were read.
+    read = AuditEvent.objects.get(action="view", record_type="survey_response", client=client_record)
+    assert len(read.named_record_ids) == 3
 
 
 def test_a_client_without_scores_lists_both_instruments_empty(api, client_record):

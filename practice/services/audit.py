@@ -1,4 +1,5 @@
-"""The audit trail (SPEC §9): one hash-chained entry per clinical record read or changed.
+"""The audit trail (SPEC §9): hash-chained entries of the clinical records read or changed,
+one per record, or one per list page for the records of one kind it shows.
 
 Writing and chaining are two steps, the way a transparency log integrates its entries:
 
@@ -44,6 +45,8 @@ _INSERT_FIELDS = (
     "record_type",
     "record_id",
     "client",
+    "record_ids",
+    "client_ids",
     "ip_address",
     "changed_fields",
     "created_at",
@@ -96,6 +99,46 @@ def _max_rows_per_insert(conn) -> int:
     return max(1, (limit or _MAX_QUERY_PARAMS) // len(_INSERT_FIELDS))
 
 
+@dataclass(frozen=True)
+class _Entry:
+    """One row to write: one record, or the records of one kind a call names together."""
+
+    record_type: str
+    record_id: str
+    client_id: str | None
+    record_ids: list[str]
+    client_ids: list[str]
+    changed_fields: list[str]
+
+
+def _entries(targets: Iterable[AuditTarget]) -> list[_Entry]:
+    """The entries for a call's targets: one per record type and set of changed fields.
+
+    A lone record is an entry of its own (``record_id``, ``client``). Several records of
+    one kind (a list page) are one entry that names them all in ``record_ids``, with their
+    client in ``client`` when they share one and in ``client_ids`` when they are of several."""
+    groups: dict[tuple[str, tuple[str, ...]], list[AuditTarget]] = {}
+    for target in targets:
+        groups.setdefault((target.record_type, tuple(sorted(target.changed_fields))), []).append(target)
+    entries = []
+    for (record_type, changed), group in groups.items():
+        record_ids = list(dict.fromkeys(str(target.record_id) for target in group))
+        # Distinct first: a page shows many records of few clients.
+        clients = list(dict.fromkeys(map(_uuid_text, dict.fromkeys(t.client_id for t in group if t.client_id))))
+        single_record, single_client = len(record_ids) == 1, len(clients) <= 1
+        entries.append(
+            _Entry(
+                record_type=record_type,
+                record_id=record_ids[0] if single_record else "",
+                client_id=clients[0] if clients and single_client else None,
+                record_ids=[] if single_record else record_ids,
+                client_ids=[] if single_client else sorted(clients),
+                changed_fields=list(changed),
+            )
+        )
+    return entries
+
+
 def audit_log(
     *,
     actor: User | None,
@@ -104,15 +147,17 @@ def audit_log(
     ip_address: str | None = None,
     practice: Practice | None = None,
 ) -> None:
-    """Record one unsealed entry per target (each names its client) in one INSERT.
+    """Record the targets as unsealed entries, in one INSERT: one entry per record, except
+    that the records of one kind a call names together (a list page) are one entry that
+    names every one of them and every client they belong to (``_entries``).
 
     Runs inside the caller's transaction, so a request that fails leaves no entry. Takes
     no lock and reads nothing: the entries join the practice's hash chain when
     ``audit_seal`` seals them (within a minute, or first thing when the chain is verified).
     Builds the rows itself rather than model instances (``bulk_create``), which cost more
-    than the insert on a list page."""
-    targets = list(targets)
-    if not targets:
+    than the insert."""
+    entries = _entries(targets)
+    if not entries:
         return
     practice_id = practice.pk if practice else actor.practice_id  # an entry without actor names its practice
     conn = connections[router.db_for_write(AuditEvent)]
@@ -126,25 +171,24 @@ def audit_log(
         "created_at": fields["created_at"].get_db_prep_save(timezone.now(), conn),
     }
     if conn.vendor == "postgresql":
-        _insert_as_json(conn, shared, targets)
+        _insert_as_json(conn, shared, entries)
     else:
-        _insert_as_values(conn, shared, targets)
+        _insert_as_values(conn, shared, entries)
 
 
 def _columns(conn) -> str:
     return ", ".join(conn.ops.quote_name(field.column) for field in _insert_fields().values())
 
 
-def _insert_as_json(conn, shared: dict, targets: list[AuditTarget]) -> None:
+def _insert_as_json(conn, shared: dict, entries: list[_Entry]) -> None:
     """PostgreSQL: the entries as one JSON parameter, expanded by ``jsonb_array_elements``.
 
-    A multi-row ``VALUES`` list needs ten parameters per entry, and psycopg parses and
-    quotes each of them in Python (it caches its parsing only up to 50 parameters): for a
-    page of 50 that costs more than the insert itself."""
+    A multi-row ``VALUES`` list needs twelve parameters per entry, and psycopg parses and
+    quotes each of them in Python (it caches its parsing only up to 50 parameters)."""
     payload = json.dumps(
         [
-            [entry_id, t.record_type, str(t.record_id), _uuid_text(t.client_id), sorted(t.changed_fields)]
-            for t, entry_id in zip(targets, _entry_ids(len(targets)), strict=True)
+            [entry_id, e.record_type, e.record_id, e.client_id, e.record_ids, e.client_ids, e.changed_fields]
+            for e, entry_id in zip(entries, _entry_ids(len(entries)), strict=True)
         ],
         separators=(",", ":"),
     )
@@ -153,7 +197,7 @@ def _insert_as_json(conn, shared: dict, targets: list[AuditTarget]) -> None:
         cursor.execute(
             # The columns in the order of _INSERT_FIELDS.
             f"INSERT INTO {table} ({_columns(conn)}) "  # noqa: S608 (names from the model only)
-            "SELECT (e->>0)::uuid, %s, %s, %s, e->>1, e->>2, (e->>3)::uuid, %s, e->4, %s "
+            "SELECT (e->>0)::uuid, %s, %s, %s, e->>1, e->>2, (e->>3)::uuid, e->4, e->5, %s, e->6, %s "
             "FROM jsonb_array_elements(%s::jsonb) AS e",
             [
                 shared["practice"],
@@ -166,36 +210,35 @@ def _insert_as_json(conn, shared: dict, targets: list[AuditTarget]) -> None:
         )
 
 
-def _uuid_text(value: UUID | str | None) -> str | None:
-    return value.hex if isinstance(value, UUID) else (str(value) if value else None)
+def _uuid_text(value: UUID | str) -> str:
+    return str(value if isinstance(value, UUID) else UUID(value))
 
 
-def _insert_as_values(conn, shared: dict, targets: list[AuditTarget]) -> None:
+def _insert_as_values(conn, shared: dict, entries: list[_Entry]) -> None:
     """Any other database (SQLite): one multi-row ``VALUES`` insert, in batches only when
     the entries need more parameters than one statement may carry, then together or not
     at all."""
     fields = _insert_fields()
-    prep_id, prep_client, prep_changed = (fields[name].get_db_prep_save for name in ("id", "client", "changed_fields"))
-    changed_values: dict[tuple[str, ...], object] = {}  # most entries of a call share theirs
-    rows = []
-    for target, entry_id in zip(targets, _entry_ids(len(targets)), strict=True):
-        changed = tuple(sorted(target.changed_fields))
-        if changed not in changed_values:
-            changed_values[changed] = prep_changed(list(changed), conn)
-        rows.append(
-            (
-                prep_id(UUID(entry_id), conn),
-                shared["practice"],
-                shared["actor"],
-                shared["action"],
-                target.record_type,
-                str(target.record_id),
-                prep_client(target.client_id, conn),
-                shared["ip_address"],
-                changed_values[changed],
-                shared["created_at"],
-            )
+    prep = {
+        name: fields[name].get_db_prep_save for name in ("id", "client", "record_ids", "client_ids", "changed_fields")
+    }
+    rows = [
+        (
+            prep["id"](UUID(entry_id), conn),
+            shared["practice"],
+            shared["actor"],
+            shared["action"],
+            e.record_type,
+            e.record_id,
+            prep["client"](UUID(e.client_id) if e.client_id else None, conn),
+            prep["record_ids"](e.record_ids, conn),
+            prep["client_ids"](e.client_ids, conn),
+            shared["ip_address"],
+            prep["changed_fields"](e.changed_fields, conn),
+            shared["created_at"],
         )
+        for e, entry_id in zip(entries, _entry_ids(len(entries)), strict=True)
+    ]
     table = conn.ops.quote_name(AuditEvent._meta.db_table)
     row_sql = f"({', '.join(['%s'] * len(_INSERT_FIELDS))})"
     batch = _max_rows_per_insert(conn)

@@ -22,7 +22,7 @@ MESSAGE = "message"
 
 
 def message_record_views(*, actor: User, messages: Iterable[Message], ip_address: str | None = None) -> None:
-    """Record that ``actor`` read these messages: one audit entry each, in one insert."""
+    """Record that ``actor`` read these messages: one audit entry naming them all."""
     audit_log(
         actor=actor,
         action=AuditEvent.Action.VIEW,

@@ -16,7 +16,8 @@ pytestmark = pytest.mark.django_db
 
 def _read(actor, client, record_type="medical_history", action="view", when=None, times=1):
     earlier = set(AuditEvent.objects.values_list("id", flat=True))
-    audit_log(actor=actor, action=action, targets=[AuditTarget(record_type, client.pk, client.pk)] * times)
+    for _ in range(times):
+        audit_log(actor=actor, action=action, targets=[AuditTarget(record_type, client.pk, client.pk)])
     entries = list(AuditEvent.objects.exclude(id__in=earlier))
     assert len(entries) == times
     if when is not None:
@@ -70,6 +71,31 @@ def test_staff_read_who_opened_the_record_folded_per_day(staff_api, staff, thera
     # Reading the log is itself in the audit trail.
     read = AuditEvent.objects.get(record_type="access_log")
     assert (read.actor_id, read.client_id, read.action) == (staff.pk, client_record.pk, "view")
+
+
+def test_a_list_page_is_in_the_log_of_every_client_it_showed_and_of_no_other(
+    staff_api, therapist, client_record, practice
+):
+    other, unshown = ClientFactory(practice=practice), ClientFactory(practice=practice)
+    # One page of sessions: two of client_record's, one of the other client's.
+    audit_log(
+        actor=therapist,
+        action="view",
+        targets=[
+            AuditTarget("session", "s-1", client_record.pk),
+            AuditTarget("session", "s-2", other.pk),
+            AuditTarget("session", "s-3", client_record.pk),
+        ],
+    )
+
+    def session_lines(client):
+        lines = staff_api.get(_url(client)).json()["data"]
+        return [
+            (line["actor"]["id"], line["action"], line["count"]) for line in lines if line["record_type"] == "session"
+        ]
+
+    assert session_lines(client_record) == session_lines(other) == [(str(therapist.pk), "view", 1)]
+    assert session_lines(unshown) == []
 
 
 def test_the_log_is_in_the_readers_language(staff, therapist, client_record, practice):

@@ -26,7 +26,8 @@ def desk(client, practice):
 @pytest.fixture
 def record(practice, therapist):
     person = ClientFactory(practice=practice, therapists=[therapist], preferred_language="nl")
-    audit_log(actor=therapist, action="view", targets=[AuditTarget("session_note", person.pk, person.pk)] * 2)
+    for _ in range(2):
+        audit_log(actor=therapist, action="view", targets=[AuditTarget("session_note", person.pk, person.pk)])
     return person
 
 

@@ -16,14 +16,16 @@ pytestmark = pytest.mark.django_db
 
 
 def _log(actor, clients, action="view"):
-    """Audit reads of ``clients`` and seal them; the new entries in chain order."""
+    """Audit a change of each client's medical history, one request each, and seal them;
+    the new entries in chain order."""
     earlier = set(AuditEvent.objects.values_list("id", flat=True))
-    audit_log(
-        actor=actor,
-        action=action,
-        targets=[AuditTarget("medical_history", c.pk, c.pk, ("allergies",)) for c in clients],
-        ip_address="10.0.0.7",
-    )
+    for c in clients:
+        audit_log(
+            actor=actor,
+            action=action,
+            targets=[AuditTarget("medical_history", c.pk, c.pk, ("allergies",))],
+            ip_address="10.0.0.7",
+        )
     audit_seal()
     return list(AuditEvent.objects.exclude(id__in=earlier).order_by("sequence"))
 

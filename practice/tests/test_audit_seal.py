@@ -25,9 +25,9 @@ TABLE = AuditEvent._meta.db_table
 
 
 def _read(actor, clients, record_type="session"):
-    audit_record_view(
-        actor=actor, targets=[AuditTarget(record_type, c.pk, c.pk) for c in clients], ip_address="10.0.0.9"
-    )
+    """One read of a record of each client, one request each: one entry each."""
+    for c in clients:
+        audit_record_view(actor=actor, targets=[AuditTarget(record_type, c.pk, c.pk)], ip_address="10.0.0.9")
 
 
 def _chain(practice):
@@ -41,23 +41,78 @@ def _key(value):
 # --- Writing ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("count", [1, 50, 500])
-def test_a_request_writes_its_entries_unsealed_in_one_statement(therapist, practice, count):
+def test_a_read_of_one_record_is_one_entry_naming_the_record_and_its_client(therapist, client_record):
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        audit_record_view(actor=therapist, targets=[AuditTarget("session", "s-1", client_record.pk)])
+    assert [q["sql"].split()[0] for q in queries.captured_queries] == ["INSERT"]
+    entry = AuditEvent.objects.get()
+    assert (entry.record_id, entry.client_id, entry.record_ids, entry.client_ids) == ("s-1", client_record.pk, [], [])
+
+
+@pytest.mark.parametrize("count", [50, 500])
+def test_a_list_page_is_one_unsealed_entry_naming_every_record_and_client_in_one_statement(therapist, practice, count):
     clients = ClientFactory.create_batch(3, practice=practice)
     targets = [AuditTarget("session", f"s-{i}", clients[i % 3].pk) for i in range(count)]
     with transaction.atomic(), CaptureQueriesContext(connection) as queries:
         audit_record_view(actor=therapist, targets=targets, ip_address="10.0.0.9")
     # No lock, no read of the chain's head, no savepoint: one INSERT.
     assert [q["sql"].split()[0] for q in queries.captured_queries] == ["INSERT"]
-    entries = list(AuditEvent.objects.all())
-    assert len(entries) == count
-    assert {(e.sequence, e.prev_hash, e.hash) for e in entries} == {(None, None, None)}
-    # Each entry still names the client whose record was shown, and who read it, from where.
-    assert sorted((e.record_id, e.client_id) for e in entries) == sorted((t.record_id, t.client_id) for t in targets)
-    assert {(e.actor_id, e.action, e.ip_address, e.practice_id) for e in entries} == {
-        (therapist.pk, "view", "10.0.0.9", practice.pk)
-    }
-    assert len({e.created_at for e in entries}) == 1
+    entry = AuditEvent.objects.get()
+    assert (entry.sequence, entry.prev_hash, entry.hash) == (None, None, None)
+    # It names every record shown, in the page's order, and every client they belong to.
+    assert entry.record_ids == [f"s-{i}" for i in range(count)]
+    assert entry.client_ids == sorted(str(c.pk) for c in clients)
+    assert (entry.record_id, entry.client_id) == ("", None)
+    assert (entry.actor_id, entry.action, entry.ip_address, entry.practice_id) == (
+        therapist.pk,
+        "view",
+        "10.0.0.9",
+        practice.pk,
+    )
+
+
+def test_records_of_one_client_are_one_entry_with_that_client(therapist, client_record):
+    audit_record_view(
+        actor=therapist, targets=[AuditTarget("survey_response", f"r-{i}", client_record.pk) for i in range(3)]
+    )
+    entry = AuditEvent.objects.get()
+    assert (entry.record_id, entry.record_ids) == ("", ["r-0", "r-1", "r-2"])
+    assert (entry.client_id, entry.client_ids) == (client_record.pk, [])
+
+
+def test_one_call_writes_one_entry_per_record_type_and_changed_fields(therapist, practice):
+    clients = ClientFactory.create_batch(2, practice=practice)
+    audit_log(
+        actor=therapist,
+        action="update",
+        targets=[
+            AuditTarget("medical_history", "m-1", clients[0].pk, ("a",)),
+            AuditTarget("therapy_goal", "g-1", clients[0].pk, ("title",)),
+            AuditTarget("therapy_goal", "g-2", clients[1].pk, ("title",)),
+            AuditTarget("therapy_goal", "g-3", clients[1].pk, ("status",)),
+        ],
+    )
+    entries = {(e.record_type, tuple(e.changed_fields)): e for e in AuditEvent.objects.all()}
+    assert set(entries) == {("medical_history", ("a",)), ("therapy_goal", ("title",)), ("therapy_goal", ("status",))}
+    assert (entries["therapy_goal", ("title",)].record_ids, entries["therapy_goal", ("title",)].client_ids) == (
+        ["g-1", "g-2"],
+        sorted(str(c.pk) for c in clients),
+    )
+    assert (entries["therapy_goal", ("status",)].record_id, entries["therapy_goal", ("status",)].client_id) == (
+        "g-3",
+        clients[1].pk,
+    )
+
+
+def test_a_list_entry_joins_the_chain_and_an_edit_of_its_clients_is_found(therapist, practice):
+    clients = ClientFactory.create_batch(3, practice=practice)
+    audit_record_view(actor=therapist, targets=[AuditTarget("session", f"s-{i}", c.pk) for i, c in enumerate(clients)])
+    audit_seal()
+    assert audit_chain_verify(practice=practice) == (1, None)
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {TABLE} SET client_ids = %s", ['["' + str(clients[0].pk) + '"]'])  # noqa: S608
+    _, broken = audit_chain_verify(practice=practice)
+    assert broken is not None and broken.reason == "content does not match its hash (edited)"
 
 
 def test_an_entry_without_actor_names_its_practice_and_keeps_changed_fields(practice):
@@ -100,7 +155,7 @@ def test_sealing_links_the_entries_to_the_previous_head_in_write_order(therapist
     assert chain[1].prev_hash == chain[0].hash
     assert chain[2].prev_hash == head.hash
     assert all(audit_entry_hash(e) == e.hash for e in chain)
-    # The targets of one call keep their order in the chain, as do calls one after another.
+    # Entries keep the order they were written in.
     assert [(e.record_type, e.client_id) for e in chain] == [
         ("session", clients[0].pk),
         ("session", clients[1].pk),
