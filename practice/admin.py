@@ -248,6 +248,13 @@ class AuditEventAdmin(ReadOnlyAdminMixin, PracticeScopedAdmin):
     show_full_result_count = False
     ordering = ["-created_at", "-sequence"]
 
+    def get_search_results(self, request, queryset, search_term):
+        # A record id also finds the list pages that showed the record (``record_ids``).
+        found, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if search_term.strip():
+            found = found | queryset.filter(record_ids__has_element=search_term.strip())
+        return found, may_have_duplicates
+
     def get_readonly_fields(self, request, obj=None):
         # The detail page shows the position the way the list does (the field itself would
         # show an entry not yet sealed as "-").

@@ -461,7 +461,8 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         position = f"#{self.sequence}" if self.sequence is not None else "#-"
-        return f"{position} {self.action} {self.record_type} {self.record_id}"
+        record = f"{len(self.record_ids)} records" if self.record_ids else self.record_id
+        return f"{position} {self.action} {self.record_type} {record}"
 
     def save(self, *args, **kwargs):
         if not self._state.adding:
@@ -486,9 +487,9 @@ class AuditEvent(models.Model):
 
 class JSONArrayHasElement(models.Lookup):
     """``field__has_element=value``: the JSON array holds the string ``value``. On
-    PostgreSQL a containment test (``@>``) on a non-empty array, the condition of the
-    partial GIN index ``audit_client_ids_gin`` (migration 0013) that serves it; elsewhere
-    (SQLite) a scan of the array with ``json_each``."""
+    PostgreSQL a containment test (``@>``) on a non-empty array, for ``client_ids`` the
+    condition of the partial GIN index ``audit_client_ids_gin`` (migration 0013) that
+    serves the access log; elsewhere (SQLite) a scan of the array with ``json_each``."""
 
     lookup_name = "has_element"
     prepare_rhs = False
@@ -507,6 +508,7 @@ class JSONArrayHasElement(models.Lookup):
 
 
 AuditEvent._meta.get_field("client_ids").register_lookup(JSONArrayHasElement)
+AuditEvent._meta.get_field("record_ids").register_lookup(JSONArrayHasElement)
 
 
 class AuditChainAnchor(models.Model):

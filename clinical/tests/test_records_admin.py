@@ -72,6 +72,8 @@ def test_filter_by_client_includes_a_list_page_that_showed_them_among_others(bro
     assert "2 clients" in browser.get(AUDIT_URL).content.decode()
     detail = browser.get(f"{AUDIT_URL}{page.pk}/change/").content.decode()
     assert str(anna.pk) in detail and str(bram.pk) in detail
+    # Searching a record's id finds the page that showed it.
+    assert listed(browser.get(AUDIT_URL, {"q": "s-2"})) == [page]
 
 
 def test_client_filter_lists_only_the_selected_client(browser, trail, practice):
