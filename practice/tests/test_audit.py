@@ -1,3 +1,6 @@
+import datetime
+import hashlib
+import json
 import os
 import subprocess
 import sys
@@ -42,6 +45,26 @@ def test_entries_chain_per_practice(therapist, practice, other_practice_therapis
     assert stored.ip_address == "10.0.0.7"
     assert stored.changed_fields == ["allergies"]
     assert {entry.client_id for entry in first} == {clients[0].pk, clients[1].pk}
+
+
+def test_an_entry_about_one_record_keeps_the_hash_it_had_before_list_entries_existed(therapist, client_record):
+    # Entries sealed before record_ids and client_ids existed must still verify: for an
+    # entry without them, the hash covers exactly the eleven fields it always covered.
+    (entry,) = _log(therapist, [client_record])
+    fields = [
+        str(entry.practice_id),
+        entry.sequence,
+        str(entry.actor_id),
+        entry.action,
+        entry.record_type,
+        entry.record_id,
+        str(entry.client_id),
+        entry.ip_address,
+        list(entry.changed_fields),
+        entry.created_at.astimezone(datetime.UTC).isoformat(),
+        entry.prev_hash,
+    ]
+    assert entry.hash == hashlib.sha256(json.dumps(fields, separators=(",", ":")).encode()).hexdigest()
 
 
 def test_entries_cannot_be_edited_or_deleted_through_the_orm(therapist, practice):
