@@ -14,7 +14,6 @@ Writing and chaining are two steps, the way a transparency log integrates its en
   (``created_at``, then ``id``, which increases in the order a process wrote them), so it
   does not matter in which order requests commit."""
 
-import json
 import os
 import sqlite3
 import threading
@@ -123,8 +122,8 @@ def _entries(targets: Iterable[AuditTarget]) -> list[_Entry]:
     entries = []
     for (record_type, changed), group in groups.items():
         record_ids = list(dict.fromkeys(str(target.record_id) for target in group))
-        # Distinct first: a page shows many records of few clients.
-        clients = list(dict.fromkeys(map(_uuid_text, dict.fromkeys(t.client_id for t in group if t.client_id))))
+        # Distinct before converting: a page shows many records of few clients.
+        clients = sorted({_uuid_text(client) for client in {target.client_id for target in group if target.client_id}})
         single_record, single_client = len(record_ids) == 1, len(clients) <= 1
         entries.append(
             _Entry(
@@ -132,7 +131,7 @@ def _entries(targets: Iterable[AuditTarget]) -> list[_Entry]:
                 record_id=record_ids[0] if single_record else "",
                 client_id=clients[0] if clients and single_client else None,
                 record_ids=[] if single_record else record_ids,
-                client_ids=[] if single_client else sorted(clients),
+                client_ids=[] if single_client else clients,
                 changed_fields=list(changed),
             )
         )
@@ -170,54 +169,21 @@ def audit_log(
         "ip_address": fields["ip_address"].get_db_prep_save(ip_address, conn),
         "created_at": fields["created_at"].get_db_prep_save(timezone.now(), conn),
     }
-    if conn.vendor == "postgresql":
-        _insert_as_json(conn, shared, entries)
-    else:
-        _insert_as_values(conn, shared, entries)
+    _insert(conn, shared, entries)
 
 
 def _columns(conn) -> str:
     return ", ".join(conn.ops.quote_name(field.column) for field in _insert_fields().values())
 
 
-def _insert_as_json(conn, shared: dict, entries: list[_Entry]) -> None:
-    """PostgreSQL: the entries as one JSON parameter, expanded by ``jsonb_array_elements``.
-
-    A multi-row ``VALUES`` list needs twelve parameters per entry, and psycopg parses and
-    quotes each of them in Python (it caches its parsing only up to 50 parameters)."""
-    payload = json.dumps(
-        [
-            [entry_id, e.record_type, e.record_id, e.client_id, e.record_ids, e.client_ids, e.changed_fields]
-            for e, entry_id in zip(entries, _entry_ids(len(entries)), strict=True)
-        ],
-        separators=(",", ":"),
-    )
-    table = conn.ops.quote_name(AuditEvent._meta.db_table)
-    with conn.cursor() as cursor:
-        cursor.execute(
-            # The columns in the order of _INSERT_FIELDS.
-            f"INSERT INTO {table} ({_columns(conn)}) "  # noqa: S608 (names from the model only)
-            "SELECT (e->>0)::uuid, %s, %s, %s, e->>1, e->>2, (e->>3)::uuid, e->4, e->5, %s, e->6, %s "
-            "FROM jsonb_array_elements(%s::jsonb) AS e",
-            [
-                shared["practice"],
-                shared["actor"],
-                shared["action"],
-                shared["ip_address"],
-                shared["created_at"],
-                payload,
-            ],
-        )
-
-
 def _uuid_text(value: UUID | str) -> str:
     return str(value if isinstance(value, UUID) else UUID(value))
 
 
-def _insert_as_values(conn, shared: dict, entries: list[_Entry]) -> None:
-    """Any other database (SQLite): one multi-row ``VALUES`` insert, in batches only when
-    the entries need more parameters than one statement may carry, then together or not
-    at all."""
+def _insert(conn, shared: dict, entries: list[_Entry]) -> None:
+    """One multi-row ``VALUES`` insert (a call has an entry per record type it names, a
+    handful at most), in batches only when the entries need more parameters than one
+    statement may carry, then together or not at all."""
     fields = _insert_fields()
     prep = {
         name: fields[name].get_db_prep_save for name in ("id", "client", "record_ids", "client_ids", "changed_fields")
