@@ -290,6 +290,8 @@ class AuditEventQuerySet(models.QuerySet):
     def naming_client(self, client_id):
         """Entries about this client's record: its own entries and the list entries that
         name it among several clients (``client_ids``)."""
+        client_id = client_id if isinstance(client_id, uuid.UUID) else uuid.UUID(str(client_id))
+        # client_ids holds the canonical text form (with hyphens), as the writer stores it.
         return self.filter(Q(client_id=client_id) | Q(client_ids__has_element=str(client_id)))
 
     def update(self, **kwargs):

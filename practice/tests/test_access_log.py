@@ -96,6 +96,9 @@ def test_a_list_page_is_in_the_log_of_every_client_it_showed_and_of_no_other(
 
     assert session_lines(client_record) == session_lines(other) == [(str(therapist.pk), "view", 1)]
     assert session_lines(unshown) == []
+    # Any spelling of the client's id finds the page's entry.
+    for spelling in (other.pk, str(other.pk), other.pk.hex):
+        assert AuditEvent.objects.naming_client(spelling).filter(record_type="session").count() == 1
 
 
 def test_the_log_is_in_the_readers_language(staff, therapist, client_record, practice):
