@@ -166,9 +166,9 @@ class EmergencyContactAdmin(PracticeScopedAdmin):
 
 class AuditClientFilter(admin.SimpleListFilter):
     """Entries about one client (``?client=<id>``), list entries that name the client among
-    others included. A practice has thousands of clients, so
-    the sidebar never lists them: it names the selected client only. Pick one by clicking a
-    client in the list, after searching by the client's name or email if need be."""
+    others included. A practice has thousands of clients, so the sidebar never lists them:
+    it names the selected client only. Pick one by clicking a client in the list, after
+    searching by the client's name or email if need be."""
 
     title = _("client")
     parameter_name = "client"
