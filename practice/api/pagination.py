@@ -30,7 +30,10 @@ def _positive_int(raw: str | None, name: str, default: int, maximum: int | None 
 class PagePagination(BasePagination):
     """``?page=1&limit=20``: limit defaults to 20 and is capped at 100; a page past the
     end is an empty page (with the real total). A page number above ``max_page`` is a 400
-    rather than an offset no database should be asked for."""
+    rather than an offset no database should be asked for.
+
+    The page is read first: a page with fewer rows than the limit is the last one, and
+    the total follows from it. Only a full page, or one past the end, costs a COUNT."""
 
     default_limit = 20
     max_limit = 100
@@ -39,11 +42,17 @@ class PagePagination(BasePagination):
     def paginate_queryset(self, queryset, request, view=None):
         self.limit = min(_positive_int(request.query_params.get("limit"), "limit", self.default_limit), self.max_limit)
         self.page = _positive_int(request.query_params.get("page"), "page", 1, maximum=self.max_page)
-        self.total = len(queryset) if isinstance(queryset, list) else queryset.count()
         offset = (self.page - 1) * self.limit
-        if offset >= self.total:
-            return []
-        return list(queryset[offset : offset + self.limit])
+        if isinstance(queryset, list):
+            self.total = len(queryset)
+            return queryset[offset : offset + self.limit]
+        rows = list(queryset[offset : offset + self.limit])
+        if len(rows) < self.limit and (rows or offset == 0):
+            # The last page: its rows tell the total, so no COUNT is sent.
+            self.total = offset + len(rows)
+        else:
+            self.total = queryset.count()
+        return rows
 
     def get_paginated_response(self, data):
         from rest_framework.response import Response

@@ -149,7 +149,8 @@ def test_a_constant_number_of_queries(staff_api, client_record, practice):
             for offset in range(entries_per_person):
                 _read(person, client_record, when=timezone.now() - datetime.timedelta(days=offset))
         with CaptureQueriesContext(connection) as ctx:
-            assert staff_api.get(_url(client_record)).status_code == 200
+            # Both pages short of the limit: neither needs a COUNT.
+            assert staff_api.get(_url(client_record, limit=100)).status_code == 200
         return len(ctx.captured_queries)
 
     assert queries(1) == queries(6)

@@ -3,6 +3,7 @@
 import pytest
 from django.core.cache import cache
 from django.db import OperationalError, connection
+from django.test.utils import CaptureQueriesContext
 
 from practice.tests.factories import ClientFactory
 
@@ -110,6 +111,33 @@ def test_page_past_the_end_is_empty_not_an_error(api, client_record):
     assert body["data"] == []
     assert body["pagination"]["total"] == 1
     assert body["pagination"]["hasNext"] is False
+
+
+def _counts(queries) -> int:
+    return sum("COUNT(" in query["sql"].upper() for query in queries)
+
+
+@pytest.mark.parametrize(
+    ("query", "items", "counted"),
+    [
+        # A page with fewer rows than the limit is the last: its rows give the total.
+        ("limit=10", 7, False),
+        ("page=2&limit=5", 2, False),
+        # A full page may have more after it, and a page past the end shows none: counted.
+        ("limit=7", 7, True),
+        ("page=3&limit=5", 0, True),
+    ],
+)
+def test_page_total_is_right_and_counted_only_when_the_page_cannot_tell(
+    api, practice, therapist, query, items, counted
+):
+    ClientFactory.create_batch(7, practice=practice, therapists=[therapist])
+    with CaptureQueriesContext(connection) as queries:
+        body = api.get(f"/api/clients?{query}").json()
+    assert len(body["data"]) == items
+    assert body["pagination"]["total"] == 7
+    assert body["pagination"]["hasNext"] is False
+    assert _counts(queries.captured_queries) == int(counted)
 
 
 @pytest.mark.parametrize("query", ["page=0", "page=-1", "page=abc", "limit=0", "limit=x"])
