@@ -12,7 +12,7 @@ from clinical.models import Session
 from practice.models import Client, User, UserNotification
 from practice.selectors import client_clinical_queryset
 from scheduling.models import Appointment, Invoice
-from scheduling.selectors.appointments import appointment_list
+from scheduling.selectors.appointments import appointment_list_rows
 
 #: Appointments that still count: not cancelled.
 _BOOKED = ~Q(status=Appointment.Status.CANCELLED)
@@ -32,7 +32,7 @@ class TherapistDashboard:
     monthly_revenue: Decimal
     currency: str
     unread_notifications: int
-    upcoming_appointments: list[Appointment]
+    upcoming_appointments: list[dict]
 
 
 def therapist_dashboard(*, actor: User) -> TherapistDashboard:
@@ -46,7 +46,7 @@ def therapist_dashboard(*, actor: User) -> TherapistDashboard:
       currency;
     - ``unread_notifications``: their unread in-app notifications;
     - ``upcoming_appointments``: their next scheduled or confirmed appointments (at most
-      five), with the client details of the appointment list.
+      five), as rows of the appointment list (``appointment_list_rows``).
 
     Six statements whatever the amount of history."""
     tz = actor.practice.tzinfo
@@ -79,7 +79,7 @@ def therapist_dashboard(*, actor: User) -> TherapistDashboard:
     active = client_clinical_queryset(actor=actor).filter(status=Client.Status.ACTIVE).count()
     unread = UserNotification.objects.filter(recipient_id=actor.pk, is_read=False).count()
     upcoming = list(
-        appointment_list(actor=actor).filter(
+        appointment_list_rows(actor=actor).filter(
             starts_at__gte=now, status__in=(Appointment.Status.SCHEDULED, Appointment.Status.CONFIRMED)
         )[:UPCOMING_LIMIT]
     )

@@ -1,3 +1,6 @@
+import zoneinfo
+from datetime import datetime, tzinfo
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -31,13 +34,16 @@ FRONTEND_TYPES: dict[str, str] = {
 FRONTEND_TYPE_CHOICES = ["intake", "regular", "emergency", "follow_up"]
 
 
-def local_parts(appointment: Appointment) -> tuple[str, str, str]:
-    """The appointment's local date, start and end time of day in its practice's timezone
+def local_parts(starts_at: datetime, ends_at: datetime, tz: tzinfo) -> tuple[str, str, str]:
+    """An appointment's local date, start and end time of day in its practice's timezone
     (``YYYY-MM-DD``, ``HH:MM:SS``), as the frontend's calendar reads them."""
-    tz = appointment.practice.tzinfo
-    start = appointment.starts_at.astimezone(tz)
-    end = appointment.ends_at.astimezone(tz)
+    start = starts_at.astimezone(tz)
+    end = ends_at.astimezone(tz)
     return start.date().isoformat(), start.time().isoformat("seconds"), end.time().isoformat("seconds")
+
+
+def _local_parts(appointment: Appointment) -> tuple[str, str, str]:
+    return local_parts(appointment.starts_at, appointment.ends_at, appointment.practice.tzinfo)
 
 
 class AppointmentEmergencyContactSerializer(serializers.ModelSerializer):
@@ -171,15 +177,15 @@ class AppointmentSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(serializers.DateField())
     def get_appointment_date(self, appointment: Appointment) -> str:
-        return local_parts(appointment)[0]
+        return _local_parts(appointment)[0]
 
     @extend_schema_field(serializers.CharField())
     def get_start_time(self, appointment: Appointment) -> str:
-        return local_parts(appointment)[1]
+        return _local_parts(appointment)[1]
 
     @extend_schema_field(serializers.CharField())
     def get_end_time(self, appointment: Appointment) -> str:
-        return local_parts(appointment)[2]
+        return _local_parts(appointment)[2]
 
     @extend_schema_field(serializers.ChoiceField(choices=FRONTEND_TYPE_CHOICES))
     def get_type(self, appointment: Appointment) -> str:
@@ -261,84 +267,90 @@ class AppointmentCancelInputSerializer(serializers.Serializer):
     reason = StrictCharField(max_length=1000, help_text="Why the appointment is cancelled (required).")
 
 
-def appointment_list_item(appointment: Appointment) -> dict:
-    """``AppointmentSerializer``'s payload, built directly.
+def appointment_list_item(row: dict) -> dict:
+    """``AppointmentSerializer``'s payload, built from a row of ``appointment_list_rows``.
 
-    The calendar list is the hottest read of the API; building plain dicts costs a fraction
-    of running nested serializers per item. ``AppointmentSerializer`` stays the contract (and
-    the schema); a test keeps the two identical field for field."""
-    client = appointment.client
-    therapist = appointment.therapist
-    contact = getattr(client, "emergency_contact", None)
-    last_session_at = appointment.client_last_session_at
-    local_date, start_time, end_time = local_parts(appointment)
-    own = appointment.preparation_visible
+    The calendar list is the hottest read of the API; building plain dicts from plain rows
+    costs a fraction of model instances and nested serializers per item.
+    ``AppointmentSerializer`` stays the contract (and the schema); a test keeps the two
+    identical field for field."""
+    tz = zoneinfo.ZoneInfo(row["practice__timezone"])
+    starts_at, ends_at = row["starts_at"], row["ends_at"]
+    local_date, start_time, end_time = local_parts(starts_at, ends_at, tz)
+    client_id = str(row["client_id"])
+    client_name = f"{row['client__first_name']} {row['client__last_name']}".strip()
+    last_session_at = row["client_last_session_at"]
+    duration = int((ends_at - starts_at).total_seconds() // 60)
+    own = row["preparation_visible"]
+    focus_areas = [str(area) for area in row["focus_areas"]] if own else []
     preparation = None
     if own:
         preparation = {
-            "preparation_notes": appointment.preparation_notes,
-            "review_previous_session": appointment.review_previous_session,
-            "focus_areas": [str(area) for area in appointment.focus_areas],
-            "prepared_at": utc_iso(appointment.prepared_at),
+            "preparation_notes": row["preparation_notes"],
+            "review_previous_session": row["review_previous_session"],
+            "focus_areas": focus_areas,
+            "prepared_at": utc_iso(row["prepared_at"]),
         }
+    contact = None
+    if row["client__emergency_contact__id"] is not None:
+        contact = {
+            "name": row["client__emergency_contact__name"],
+            "relationship": row["client__emergency_contact__relationship"],
+            "phone": row["contact_phone_text"] or "",
+            "alternate_phone": row["contact_alternate_phone_text"] or "",
+            "email": row["client__emergency_contact__email"],
+        }
+    date_of_birth = row["client__date_of_birth"]
+    started_session_id = row["started_session_id"]
+    cancelled_by_id = row["cancelled_by_id"]
     return {
-        "id": str(appointment.pk),
-        "therapist_id": str(appointment.therapist_id),
+        "id": str(row["id"]),
+        "therapist_id": str(row["therapist_id"]),
         "therapist": {
-            "id": str(therapist.pk),
-            "first_name": therapist.first_name,
-            "last_name": therapist.last_name,
-            "full_name": therapist.full_name,
+            "id": str(row["therapist_id"]),
+            "first_name": row["therapist__first_name"],
+            "last_name": row["therapist__last_name"],
+            "full_name": f"{row['therapist__first_name']} {row['therapist__last_name']}".strip(),
         },
-        "client_id": str(client.pk),
+        "client_id": client_id,
         "client": {
-            "id": str(client.pk),
-            "first_name": client.first_name,
-            "last_name": client.last_name,
-            "full_name": client.full_name,
-            "email": client.email,
-            "phone": appointment.client_phone_text or "",
-            "date_of_birth": client.date_of_birth.isoformat() if client.date_of_birth else None,
-            "status": client.status,
-            "profile_photo_url": client.profile_photo_url,
-            "total_sessions": appointment.client_total_sessions,
-            "last_session_date": (
-                last_session_at.astimezone(appointment.practice.tzinfo).date().isoformat() if last_session_at else None
-            ),
-            "emergency_contact": None
-            if contact is None
-            else {
-                "name": contact.name,
-                "relationship": contact.relationship,
-                "phone": appointment.contact_phone_text or "",
-                "alternate_phone": appointment.contact_alternate_phone_text or "",
-                "email": contact.email,
-            },
+            "id": client_id,
+            "first_name": row["client__first_name"],
+            "last_name": row["client__last_name"],
+            "full_name": client_name,
+            "email": row["client__email"],
+            "phone": row["client_phone_text"] or "",
+            "date_of_birth": date_of_birth.isoformat() if date_of_birth else None,
+            "status": row["client__status"],
+            "profile_photo_url": row["client__profile_photo_url"],
+            "total_sessions": row["client_total_sessions"],
+            "last_session_date": last_session_at.astimezone(tz).date().isoformat() if last_session_at else None,
+            "emergency_contact": contact,
         },
-        "client_name": client.full_name,
-        "client_first_name": client.first_name,
-        "client_last_name": client.last_name,
+        "client_name": client_name,
+        "client_first_name": row["client__first_name"],
+        "client_last_name": row["client__last_name"],
         "appointment_date": local_date,
         "start_time": start_time,
         "end_time": end_time,
-        "starts_at": utc_iso(appointment.starts_at),
-        "ends_at": utc_iso(appointment.ends_at),
-        "duration": appointment.duration_minutes,
-        "duration_minutes": appointment.duration_minutes,
-        "type": FRONTEND_TYPES[appointment.appointment_type],
-        "appointment_type": appointment.appointment_type,
-        "therapy_type": appointment.appointment_type,
-        "mode": appointment.mode,
-        "location": appointment.location,
-        "status": appointment.status,
-        "session_id": str(appointment.started_session_id) if appointment.started_session_id else None,
-        "notes": appointment.notes,
-        "cancellation_reason": appointment.cancellation_reason,
-        "cancelled_at": utc_iso(appointment.cancelled_at),
-        "cancelled_by": str(appointment.cancelled_by_id) if appointment.cancelled_by_id else None,
-        "preparation_notes": appointment.preparation_notes if own else "",
-        "focus_areas": [str(area) for area in appointment.focus_areas] if own else [],
+        "starts_at": utc_iso(starts_at),
+        "ends_at": utc_iso(ends_at),
+        "duration": duration,
+        "duration_minutes": duration,
+        "type": FRONTEND_TYPES[row["appointment_type"]],
+        "appointment_type": row["appointment_type"],
+        "therapy_type": row["appointment_type"],
+        "mode": row["mode"],
+        "location": row["location"],
+        "status": row["status"],
+        "session_id": str(started_session_id) if started_session_id else None,
+        "notes": row["notes"],
+        "cancellation_reason": row["cancellation_reason"],
+        "cancelled_at": utc_iso(row["cancelled_at"]),
+        "cancelled_by": str(cancelled_by_id) if cancelled_by_id else None,
+        "preparation_notes": row["preparation_notes"] if own else "",
+        "focus_areas": focus_areas,
         "preparation": preparation,
-        "created_at": utc_iso(appointment.created_at),
-        "updated_at": utc_iso(appointment.updated_at),
+        "created_at": utc_iso(row["created_at"]),
+        "updated_at": utc_iso(row["updated_at"]),
     }

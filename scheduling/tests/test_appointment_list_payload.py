@@ -1,5 +1,5 @@
-"""The calendar list builds its items directly; they must stay identical to the
-AppointmentSerializer payload that the detail endpoint and the schema use."""
+"""The calendar list builds its items directly from plain rows; they must stay identical
+to the AppointmentSerializer payload that the detail endpoint and the schema use."""
 
 from datetime import timedelta
 
@@ -9,7 +9,7 @@ from rest_framework.test import APIRequestFactory
 
 from clinical.tests.factories import SessionFactory
 from practice.tests.factories import ClientFactory, EmergencyContactFactory
-from scheduling.selectors.appointments import appointment_list
+from scheduling.selectors.appointments import appointment_list, appointment_list_rows
 from scheduling.serializers.appointments import AppointmentSerializer, appointment_list_item
 from scheduling.tests.factories import AppointmentFactory
 
@@ -47,17 +47,18 @@ def calendar(practice, therapist, other_therapist):
     return [prepared, cancelled, colleagues]
 
 
-@pytest.mark.parametrize("for_listing", [True, False])
 @pytest.mark.parametrize("viewer", ["therapist", "staff"])
-def test_list_items_equal_the_serializer_payload(request, calendar, viewer, for_listing):
+def test_list_items_equal_the_serializer_payload(request, calendar, viewer):
     actor = request.getfixturevalue(viewer)
     http_request = APIRequestFactory().get("/api/appointments")
     http_request.user = actor
-    items = list(appointment_list(actor=actor, for_listing=for_listing))
-    assert len(items) >= 2
-    for appointment in items:
-        expected = AppointmentSerializer(appointment, context={"request": http_request}).data
-        assert appointment_list_item(appointment) == expected
+    appointments = {appointment.pk: appointment for appointment in appointment_list(actor=actor)}
+    rows = list(appointment_list_rows(actor=actor))
+    assert len(rows) >= 2
+    assert [row["id"] for row in rows] == list(appointments)
+    for row in rows:
+        expected = AppointmentSerializer(appointments[row["id"]], context={"request": http_request}).data
+        assert appointment_list_item(row) == expected
 
 
 def test_the_list_endpoint_answers_the_same_items_as_the_detail_endpoint(api, calendar):

@@ -8,7 +8,7 @@ from practice.api.serializers import ErrorEnvelopeSerializer
 from scheduling.errors import SchedulingError
 from scheduling.filters import AppointmentFilter
 from scheduling.models import Appointment
-from scheduling.selectors.appointments import appointment_list
+from scheduling.selectors.appointments import appointment_list, appointment_list_rows
 from scheduling.selectors.availability import availability_covers
 from scheduling.serializers.appointments import (
     AppointmentCancelInputSerializer,
@@ -86,8 +86,7 @@ class AppointmentViewSet(
         return appointment_list(actor=self.request.user)
 
     def list(self, request, *args, **kwargs):
-        listed = appointment_list(actor=request.user, for_listing=True)
-        page = self.paginate_queryset(self.filter_queryset(listed))
+        page = self.paginate_queryset(self.filter_queryset(appointment_list_rows(actor=request.user)))
         return self.get_paginated_response([appointment_list_item(item) for item in page])
 
     def _payload(self, appointment: Appointment) -> dict:
