@@ -12,7 +12,6 @@ from django.db.models import (
     ExpressionWrapper,
     F,
     IntegerField,
-    Max,
     OuterRef,
     Q,
     QuerySet,
@@ -95,20 +94,15 @@ def appointment_list(*, actor: User) -> QuerySet[Appointment]:
             "client_last_session_at": Value(None, output_field=DateTimeField()),
         }
     else:
-        completed = (
-            Appointment.objects.filter(
-                client_id=OuterRef("client_id"), therapist_id=actor.pk, status=Appointment.Status.COMPLETED
-            )
-            .order_by()
-            .values("client_id")
+        completed = Appointment.objects.filter(
+            client_id=OuterRef("client_id"), therapist_id=actor.pk, status=Appointment.Status.COMPLETED
         )
+        # Both from appt_completed_client_idx alone (no table rows): the count reads the
+        # client's entries, the latest start only the last of them.
+        count = completed.order_by().values("client_id").annotate(n=Count("*")).values("n")
         session_figures = {
-            "client_total_sessions": Coalesce(
-                # COUNT(*): answered from appt_completed_client_idx alone (no table rows).
-                Subquery(completed.annotate(n=Count("*")).values("n"), output_field=IntegerField()),
-                Value(0),
-            ),
-            "client_last_session_at": Subquery(completed.annotate(last=Max("starts_at")).values("last")),
+            "client_total_sessions": Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
+            "client_last_session_at": Subquery(completed.order_by("-starts_at").values("starts_at")[:1]),
         }
     return (
         appointment_visible_queryset(actor=actor)
