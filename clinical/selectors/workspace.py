@@ -9,7 +9,6 @@ from django.db.models import (
     Count,
     Exists,
     IntegerField,
-    Max,
     Min,
     OuterRef,
     Prefetch,
@@ -45,7 +44,8 @@ def _with_session_figures(qs: QuerySet[Client], *, actor: User) -> QuerySet[Clie
             Subquery(completed.values("client_id").annotate(n=Count("*")).values("n"), output_field=IntegerField()),
             Value(0),
         ),
-        last_session_at=Subquery(completed.values("client_id").annotate(last=Max("started_at")).values("last")),
+        # The latest start is the last entry of session_client_therapist_idx: one read.
+        last_session_at=Subquery(completed.order_by("-started_at").values("started_at")[:1]),
         next_session_at=Subquery(upcoming.values("client_id").annotate(first=Min("starts_at")).values("first")),
     )
 
