@@ -1,6 +1,7 @@
 """The PostgreSQL backend reads timestamps with psycopg's own loader and gives exactly
 what Django's would: the instant, in Django's timezone object; and a statement a
-connection runs again and again is prepared once, parameters bound by the server."""
+connection runs again and again is prepared once, parameters bound by the server; the
+planner costs random reads as configured (DB_RANDOM_PAGE_COST)."""
 
 import datetime
 
@@ -74,3 +75,15 @@ def test_planning_for_the_values_lasts_until_the_transaction_ends():
         plan_for_the_values()
         assert _plan_cache_mode() == "force_custom_plan"
     assert _plan_cache_mode() == "auto"
+
+
+def test_the_planner_costs_random_reads_as_configured():
+    options = connection.settings_dict["OPTIONS"].get("options", "")
+    if "random_page_cost" not in options:
+        pytest.skip("DB_RANDOM_PAGE_COST is empty: the server's setting applies")
+    configured = float(options.split("random_page_cost=")[1].split()[0])
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert float(cursor.fetchone()[0]) == configured
+    # Not PostgreSQL's default, which models disks that seek.
+    assert configured < 4
