@@ -84,6 +84,11 @@ class Practice(TimeStampedModel):
 PROFILE_PHOTO_DIRECTORY = "profile-photos/"
 
 
+def person_full_name(first_name: str, last_name: str) -> str:
+    """A person's name as shown everywhere: first and last name, either may be empty."""
+    return f"{first_name} {last_name}".strip()
+
+
 class UserManager(BaseUserManager):
     use_in_migrations = True
 
@@ -161,7 +166,7 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return person_full_name(self.first_name, self.last_name)
 
     @property
     def display_language(self) -> str:
@@ -267,7 +272,7 @@ class Client(TimeStampedModel):
 
     @property
     def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
+        return person_full_name(self.first_name, self.last_name)
 
 
 class EmergencyContact(TimeStampedModel):

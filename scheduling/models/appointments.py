@@ -1,8 +1,15 @@
+from datetime import datetime
+
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from practice.models import Client, Practice, TimeStampedModel, User
+
+
+def duration_minutes(starts_at: datetime, ends_at: datetime) -> int:
+    """An appointment's length in whole minutes."""
+    return int((ends_at - starts_at).total_seconds() // 60)
 
 
 class Appointment(TimeStampedModel):
@@ -86,4 +93,4 @@ class Appointment(TimeStampedModel):
 
     @property
     def duration_minutes(self) -> int:
-        return int((self.ends_at - self.starts_at).total_seconds() // 60)
+        return duration_minutes(self.starts_at, self.ends_at)

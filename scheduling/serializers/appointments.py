@@ -13,9 +13,10 @@ from practice.api.fields import (
     StrictTimeField,
 )
 from practice.formats import utc_iso
-from practice.models import Client, EmergencyContact
+from practice.models import Client, EmergencyContact, person_full_name
 from practice.serializers import TherapistRefSerializer
 from scheduling.models import Appointment
+from scheduling.models.appointments import duration_minutes
 
 MAX_TEXT = 10_000
 
@@ -278,9 +279,9 @@ def appointment_list_item(row: dict) -> dict:
     starts_at, ends_at = row["starts_at"], row["ends_at"]
     local_date, start_time, end_time = local_parts(starts_at, ends_at, tz)
     client_id = str(row["client_id"])
-    client_name = f"{row['client__first_name']} {row['client__last_name']}".strip()
+    client_name = person_full_name(row["client__first_name"], row["client__last_name"])
     last_session_at = row["client_last_session_at"]
-    duration = int((ends_at - starts_at).total_seconds() // 60)
+    duration = duration_minutes(starts_at, ends_at)
     own = row["preparation_visible"]
     focus_areas = [str(area) for area in row["focus_areas"]] if own else []
     preparation = None
@@ -310,7 +311,7 @@ def appointment_list_item(row: dict) -> dict:
             "id": str(row["therapist_id"]),
             "first_name": row["therapist__first_name"],
             "last_name": row["therapist__last_name"],
-            "full_name": f"{row['therapist__first_name']} {row['therapist__last_name']}".strip(),
+            "full_name": person_full_name(row["therapist__first_name"], row["therapist__last_name"]),
         },
         "client_id": client_id,
         "client": {
