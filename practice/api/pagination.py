@@ -5,6 +5,8 @@ from django.utils.translation import gettext
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import BasePagination
 
+from practice.db.plans import planned_once
+
 from .envelope import Envelope
 
 _INTEGER = re.compile(r"^-?[0-9]+$")
@@ -33,7 +35,13 @@ class PagePagination(BasePagination):
     rather than an offset no database should be asked for.
 
     The page is read first: a page with fewer rows than the limit is the last one, and
-    the total follows from it. Only a full page, or one past the end, costs a COUNT."""
+    the total follows from it. Only a full page, or one past the end, costs a COUNT.
+
+    The page's statement is planned once per connection (``planned_once``): every list
+    reads its page in the order of an index and stops at the limit, whatever the values
+    filtered on, and planning it anew for each request cost more than reading it. The
+    COUNT is planned for its values: how many rows a filter leaves is what its plan
+    depends on."""
 
     default_limit = 20
     max_limit = 100
@@ -46,7 +54,8 @@ class PagePagination(BasePagination):
         if isinstance(queryset, list):
             self.total = len(queryset)
             return queryset[offset : offset + self.limit]
-        rows = list(queryset[offset : offset + self.limit])
+        with planned_once(queryset.db):
+            rows = list(queryset[offset : offset + self.limit])
         if len(rows) < self.limit and (rows or offset == 0):
             # The last page: its rows tell the total, so no COUNT is sent.
             self.total = offset + len(rows)

@@ -1,7 +1,8 @@
 """The PostgreSQL backend reads timestamps with psycopg's own loader and gives exactly
 what Django's would: the instant, in Django's timezone object; and a statement a
-connection runs again and again is prepared once, parameters bound by the server; the
-planner costs random reads as configured (DB_RANDOM_PAGE_COST)."""
+connection runs again and again is prepared once, parameters bound by the server, and a
+list page's read is planned once (its COUNT for its values); the planner costs random
+reads as configured (DB_RANDOM_PAGE_COST)."""
 
 import datetime
 
@@ -75,6 +76,61 @@ def test_planning_for_the_values_lasts_until_the_transaction_ends():
         plan_for_the_values()
         assert _plan_cache_mode() == "force_custom_plan"
     assert _plan_cache_mode() == "auto"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_block_planned_once_runs_on_generic_plans_and_gives_back_the_mode_before_it():
+    from django.db import transaction
+
+    from practice.db.plans import plan_for_the_values, planned_once
+
+    with planned_once():  # outside a transaction: nothing to scope it to, so nothing changes
+        assert _plan_cache_mode() == "auto"
+    with transaction.atomic():
+        with planned_once():
+            assert _plan_cache_mode() == "force_generic_plan"
+        assert _plan_cache_mode() == "auto"
+        plan_for_the_values()
+        with planned_once():
+            assert _plan_cache_mode() == "force_generic_plan"
+        assert _plan_cache_mode() == "force_custom_plan"
+    assert _plan_cache_mode() == "auto"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_failed_statement_planned_once_is_undone_by_the_rollback():
+    from django.db import DatabaseError, transaction
+
+    from practice.db.plans import planned_once
+
+    with pytest.raises(DatabaseError), transaction.atomic(), planned_once(), connection.cursor() as cursor:
+        cursor.execute("SELECT 1 / 0")
+    assert _plan_cache_mode() == "auto"
+
+
+def test_a_list_page_is_read_on_one_plan_and_its_count_on_plans_for_the_values(api, therapist, practice):
+    from scheduling.tests.factories import AppointmentFactory
+
+    threshold = connection.settings_dict["OPTIONS"]["prepare_threshold"]
+    if threshold is None:
+        pytest.skip("prepared statements are turned off (DB_PREPARE_THRESHOLD is empty)")
+    start = datetime.datetime(2030, 1, 7, 9, tzinfo=datetime.UTC)
+    for hour in range(3):
+        AppointmentFactory(therapist=therapist, practice=practice, starts_at=start + datetime.timedelta(hours=hour))
+    for _ in range(threshold + 3):
+        # A full page: read on one plan, then counted.
+        response = api.get("/api/appointments?startDate=2030-01-07&endDate=2030-01-07&limit=2")
+        assert response.json()["pagination"]["total"] == 3
+    assert _plan_cache_mode() == "auto"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements WHERE NOT from_sql")
+        prepared = cursor.fetchall()
+    reads = [row for row in prepared if 'FROM "scheduling_appointment"' in row[0]]
+    count = [row for row in reads if row[0].startswith("SELECT COUNT(*)")]
+    page = [row for row in reads if row not in count]
+    assert page and count, prepared
+    assert all(generic > 0 and custom == 0 for _, generic, custom in page), page
+    assert all(generic == 0 and custom > 0 for _, generic, custom in count), count
 
 
 def test_the_planner_costs_random_reads_as_configured():

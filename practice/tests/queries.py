@@ -1,0 +1,15 @@
+"""Counting a request's statements the way the query-count tests mean it: the statements
+that read or write data. Savepoints, and the planning mode a list page sets around its
+read on PostgreSQL (``practice.db.plans.planned_once``), are not among them."""
+
+from django.test.utils import CaptureQueriesContext
+
+_NOT_DATA = ("SAVEPOINT", "RELEASE SAVEPOINT", "ROLLBACK TO SAVEPOINT")
+
+
+def data_statements(captured: CaptureQueriesContext) -> list[str]:
+    return [
+        query["sql"]
+        for query in captured.captured_queries
+        if not query["sql"].lstrip().upper().startswith(_NOT_DATA) and "'plan_cache_mode'" not in query["sql"]
+    ]
