@@ -80,7 +80,8 @@ def therapist_dashboard(*, actor: User) -> TherapistDashboard:
     ).aggregate(total=Sum("total_amount"))["total"]
     active = client_clinical_queryset(actor=actor).filter(status=Client.Status.ACTIVE).count()
     unread = UserNotification.objects.filter(recipient_id=actor.pk, is_read=False).count()
-    with planned_once():  # a short page of the calendar: the list's plan serves it too
+    # A page of the calendar, five long: one plan for any values, as the list's page.
+    with planned_once():
         upcoming = list(
             appointment_list_rows(actor=actor).filter(
                 starts_at__gte=now, status__in=(Appointment.Status.SCHEDULED, Appointment.Status.CONFIRMED)

@@ -37,11 +37,10 @@ class PagePagination(BasePagination):
     The page is read first: a page with fewer rows than the limit is the last one, and
     the total follows from it. Only a full page, or one past the end, costs a COUNT.
 
-    The page's statement is planned once per connection (``planned_once``): every list
-    reads its page in the order of an index and stops at the limit, whatever the values
-    filtered on, and planning it anew for each request cost more than reading it. The
-    COUNT is planned for its values: how many rows a filter leaves is what its plan
-    depends on."""
+    The page's statement is planned once per connection (``planned_once``): a page is
+    read in the order of an index and cut by its limit, so its plan does not depend on the
+    values filtered on, and planning it anew for each request cost more than reading it.
+    The COUNT is planned for its values: how many rows a filter leaves decides its plan."""
 
     default_limit = 20
     max_limit = 100

@@ -43,7 +43,7 @@ def planned_once(using: str = "default"):
         cursor.execute(
             "SELECT current_setting('plan_cache_mode'), set_config('plan_cache_mode', 'force_generic_plan', true)"
         )
-        (previous, _) = cursor.fetchone()
+        previous, _ = cursor.fetchone()
     try:
         yield
     finally:
