@@ -22,6 +22,7 @@ from practice.tests.photo_files import (
     jpeg_with_gps,
     png_declaring,
 )
+from practice.tests.queries import data_statements
 
 pytestmark = pytest.mark.django_db
 
@@ -357,8 +358,7 @@ def test_uploads_have_their_own_throttle(api, therapist, media_root, settings):
 
 
 def _statements(queries: CaptureQueriesContext) -> int:
-    """Queries other than the request transaction's savepoints."""
-    return sum(1 for query in queries if "SAVEPOINT" not in query["sql"])
+    return len(data_statements(queries))
 
 
 def test_the_photo_endpoints_run_a_constant_number_of_queries(api, therapist, practice, media_root):
