@@ -1,6 +1,7 @@
 """Reads of appointments. A therapist sees only their own appointments; staff see every
 appointment of their practice. Nobody sees another practice's."""
 
+import functools
 from datetime import datetime
 from uuid import UUID
 
@@ -26,9 +27,10 @@ from practice.models import User
 from scheduling.models import Appointment
 
 
-def appointment_visible_queryset(*, actor: User) -> QuerySet[Appointment]:
-    """Appointments the actor may see: staff their practice's, a therapist only their own."""
-    qs = Appointment.objects.filter(practice_id=actor.practice_id)
+def appointment_visible_queryset(*, actor: User, queryset: QuerySet | None = None) -> QuerySet[Appointment]:
+    """Appointments (of ``queryset``, else all) the actor may see: staff their
+    practice's, a therapist only their own."""
+    qs = (Appointment.objects.all() if queryset is None else queryset).filter(practice_id=actor.practice_id)
     if not actor.is_practice_staff:
         qs = qs.filter(therapist_id=actor.pk)
     return qs
@@ -71,13 +73,46 @@ PHONE_TEXTS = {
 }
 
 
+def _list_annotations(*, staff: bool) -> dict:
+    """What ``appointment_list`` adds to each appointment, the same for every caller of a
+    kind: the session figures count with the appointment's own therapist, who, in a
+    therapist's list, is the caller."""
+    if staff:
+        # Staff read no sessions, so no figures about them either.
+        session_figures = {
+            "client_total_sessions": Value(None, output_field=IntegerField()),
+            "client_last_session_at": Value(None, output_field=DateTimeField()),
+        }
+    else:
+        completed = Appointment.objects.filter(
+            client_id=OuterRef("client_id"), therapist_id=OuterRef("therapist_id"), status=Appointment.Status.COMPLETED
+        )
+        # Both from appt_completed_client_idx alone (no table rows): the count reads the
+        # client's entries, the latest start only the last of them.
+        count = completed.order_by().values("client_id").annotate(n=Count("*")).values("n")
+        session_figures = {
+            "client_total_sessions": Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
+            "client_last_session_at": Subquery(completed.order_by("-starts_at").values("starts_at")[:1]),
+        }
+    return {
+        **session_figures,
+        **{name: Cast(field, output_field=CharField()) for name, field in PHONE_TEXTS.items()},
+        "started_session_id": F("session__id"),
+    }
+
+
+def _preparation_visible(actor: User) -> ExpressionWrapper:
+    return ExpressionWrapper(Q(therapist_id=actor.pk), output_field=BooleanField())
+
+
 def appointment_list(*, actor: User) -> QuerySet[Appointment]:
     """The actor's visible appointments with the client details the calendar shows:
     contact data and emergency contact (joined), the client's completed-session count and
-    last session time (correlated subqueries) with the actor (a colleague's sessions with a
-    shared client are theirs to see, not the actor's; staff, who read no sessions, get
-    null), the id of the appointment's own session if one was started, and whether the
-    actor sees the preparation notes (only the appointment's own therapist does). One query per page, whatever its size.
+    last session time (correlated subqueries) with the appointment's therapist (a
+    colleague's sessions with a shared client are theirs to see, not the actor's; staff,
+    who read no sessions, get null), the id of the appointment's own session if one was
+    started, and whether the actor sees the preparation notes (only the appointment's own
+    therapist does). One query per page, whatever its size.
 
     Sessions are counted as the client's completed appointments: an appointment becomes
     completed only by ending its session (in progress only by starting one), so the two are
@@ -87,32 +122,10 @@ def appointment_list(*, actor: User) -> QuerySet[Appointment]:
 
     The phone numbers also come as stored text (``PHONE_TEXTS``), which the list items
     show."""
-    if actor.is_practice_staff:
-        # Staff read no sessions, so no figures about them either.
-        session_figures = {
-            "client_total_sessions": Value(None, output_field=IntegerField()),
-            "client_last_session_at": Value(None, output_field=DateTimeField()),
-        }
-    else:
-        completed = Appointment.objects.filter(
-            client_id=OuterRef("client_id"), therapist_id=actor.pk, status=Appointment.Status.COMPLETED
-        )
-        # Both from appt_completed_client_idx alone (no table rows): the count reads the
-        # client's entries, the latest start only the last of them.
-        count = completed.order_by().values("client_id").annotate(n=Count("*")).values("n")
-        session_figures = {
-            "client_total_sessions": Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
-            "client_last_session_at": Subquery(completed.order_by("-starts_at").values("starts_at")[:1]),
-        }
     return (
         appointment_visible_queryset(actor=actor)
         .select_related("client", "client__emergency_contact", "therapist", "practice")
-        .annotate(
-            **session_figures,
-            **{name: Cast(field, output_field=CharField()) for name, field in PHONE_TEXTS.items()},
-            started_session_id=F("session__id"),
-            preparation_visible=ExpressionWrapper(Q(therapist_id=actor.pk), output_field=BooleanField()),
-        )
+        .annotate(**_list_annotations(staff=actor.is_practice_staff), preparation_visible=_preparation_visible(actor))
         .order_by("starts_at", "id")
     )
 
@@ -161,9 +174,21 @@ LIST_ROW_FIELDS = (
 )
 
 
+@functools.cache
+def _list_rows(*, staff: bool) -> QuerySet[dict]:
+    # Built once per process and kind of caller (a few milliseconds of resolving forty
+    # fields, their joins and the subqueries); each request filters a copy of it, as a
+    # view's class-level queryset is copied. Nothing here depends on who asks.
+    fields = [name for name in LIST_ROW_FIELDS if name != "preparation_visible"]
+    return Appointment.objects.annotate(**_list_annotations(staff=staff)).order_by("starts_at", "id").values(*fields)
+
+
 def appointment_list_rows(*, actor: User) -> QuerySet[dict]:
     """``appointment_list`` as plain rows of ``LIST_ROW_FIELDS``, for the pages that show
     many appointments: the same single query, without building five model instances per
     appointment (the appointment, its client, emergency contact, therapist and practice)
     that a page then only reads a few fields of."""
-    return appointment_list(actor=actor).values(*LIST_ROW_FIELDS)
+    rows = _list_rows(staff=actor.is_practice_staff)
+    return appointment_visible_queryset(actor=actor, queryset=rows).annotate(
+        preparation_visible=_preparation_visible(actor)
+    )

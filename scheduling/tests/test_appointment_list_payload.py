@@ -8,6 +8,7 @@ from django.utils import timezone
 from rest_framework.test import APIRequestFactory
 
 from clinical.tests.factories import SessionFactory
+from conftest import authenticated_client
 from practice.tests.factories import ClientFactory, EmergencyContactFactory
 from scheduling.selectors.appointments import appointment_list, appointment_list_rows
 from scheduling.serializers.appointments import AppointmentSerializer, appointment_list_item
@@ -65,3 +66,39 @@ def test_the_list_endpoint_answers_the_same_items_as_the_detail_endpoint(api, ca
     listed = {item["id"]: item for item in api.get("/api/appointments").json()["data"]}
     for appointment_id, item in listed.items():
         assert api.get(f"/api/appointments/{appointment_id}").json()["data"] == item
+
+
+def test_a_shared_clients_figures_are_each_callers_own_one_request_after_another(
+    practice, therapist, other_therapist, staff
+):
+    """The list's query is built once per process and kind of caller: whoever asked
+    before must not show through in the next caller's figures or preparation."""
+    shared = ClientFactory(practice=practice, therapists=[therapist, other_therapist])
+    now = timezone.now().replace(microsecond=0)
+    for owner, days in ((therapist, 30), (therapist, 20), (therapist, 10), (other_therapist, 5)):
+        SessionFactory(
+            appointment__therapist=owner, appointment__client=shared, appointment__starts_at=now - timedelta(days=days)
+        )
+    for owner in (therapist, other_therapist):
+        AppointmentFactory(
+            therapist=owner, client=shared, starts_at=now + timedelta(days=1), preparation_notes=f"For {owner.pk}"
+        )
+    tz = practice.tzinfo
+    expected = {
+        therapist: (3, (now - timedelta(days=10)).astimezone(tz).date()),
+        other_therapist: (1, (now - timedelta(days=5)).astimezone(tz).date()),
+    }
+    for _ in range(2):
+        for caller, (total, last) in expected.items():
+            upcoming = [
+                item
+                for item in authenticated_client(caller).get("/api/appointments?limit=50").json()["data"]
+                if item["status"] == "scheduled"
+            ]
+            assert [item["therapist_id"] for item in upcoming] == [str(caller.pk)]
+            assert upcoming[0]["client"]["total_sessions"] == total
+            assert upcoming[0]["client"]["last_session_date"] == last.isoformat()
+            assert upcoming[0]["preparation_notes"] == f"For {caller.pk}"
+        staff_items = authenticated_client(staff).get("/api/appointments?limit=50").json()["data"]
+        assert {item["client"]["total_sessions"] for item in staff_items} == {None}
+        assert {item["preparation_notes"] for item in staff_items} == {""}
