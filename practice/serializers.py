@@ -5,7 +5,7 @@ from phonenumber_field.serializerfields import PhoneNumberField
 from rest_framework import serializers
 
 from .api.fields import PhoneNumberTextField, StrictCharField
-from .api.serializers import CamelCaseFieldsMixin
+from .api.serializers import CamelCaseFieldsMixin, FieldsBuiltOnceMixin
 from .models import Client, EmergencyContact, Language, Message, Practice, User, UserNotification
 from .selectors import user_profile_photo_url
 
@@ -24,13 +24,13 @@ class StrictPhoneNumberField(PhoneNumberField):
         return super().to_internal_value(data)
 
 
-class PracticeSummarySerializer(serializers.ModelSerializer):
+class PracticeSummarySerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     class Meta:
         model = Practice
         fields = ["id", "name", "timezone", "currency", "country"]
 
 
-class UserSerializer(serializers.ModelSerializer):
+class UserSerializer(FieldsBuiltOnceMixin, serializers.ModelSerializer):
     """The signed-in user, in the field names of the frontend's ``User`` type (snake_case)."""
 
     status = serializers.SerializerMethodField(help_text="``active``, or ``inactive`` for a deactivated account.")

@@ -1,5 +1,6 @@
 """Serializers that describe the shared envelopes in the OpenAPI schema."""
 
+import copy
 import enum
 from importlib import import_module
 
@@ -32,6 +33,22 @@ class CamelCaseFieldsMixin:
                     field.method_name = f"get_{name}"
             fields[wire_name] = field
         return fields
+
+
+# For a ModelSerializer that answers on every request (the signed-in user): its fields
+# are worked out from the model and Meta once per class, and each instance receives a deep
+# copy of them, as DRF gives each instance a deep copy of the declared fields. Only for a
+# serializer whose fields depend on nothing but its class, never on its context or
+# instance. (A comment, not a docstring: drf-spectacular would describe the serializers
+# that have none of their own with it.)
+class FieldsBuiltOnceMixin:
+    def get_fields(self):
+        cls = type(self)
+        built = cls.__dict__.get("_fields_built_once")
+        if built is None:
+            built = super().get_fields()
+            cls._fields_built_once = built
+        return copy.deepcopy(built)
 
 
 def error_codes() -> list[str]:

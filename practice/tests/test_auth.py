@@ -7,6 +7,8 @@ from django.test import override_settings
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from conftest import authenticated_client
+from practice.serializers import UserSerializer
 from practice.tests.factories import TherapistFactory
 
 pytestmark = pytest.mark.django_db
@@ -247,3 +249,22 @@ def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit(anon_api
         second = [login_from("198.51.100.2") for _ in range(3)]
     assert first == [401, 401, 429]
     assert second == [401, 401, 429]
+
+
+def test_me_answers_each_user_their_own_details_one_after_another(practice, therapist, other_therapist, staff):
+    """The user's serializer works out its fields once per class: two callers in turn,
+    twice, each get their own details, and the practice nested in them."""
+    for _ in range(2):
+        for user in (therapist, other_therapist, staff):
+            data = authenticated_client(user).get("/api/auth/me").json()["data"]
+            assert (data["id"], data["email"], data["role"]) == (str(user.pk), user.email, user.role)
+            assert data["practice"]["id"] == str(practice.pk)
+
+
+def test_user_serializer_instances_do_not_share_their_fields(therapist, other_therapist):
+    first, second = UserSerializer(therapist), UserSerializer(other_therapist)
+    assert first.fields["email"] is not second.fields["email"]
+    assert first.fields["email"].parent is first and second.fields["email"].parent is second
+    first.fields["email"].label = "Changed on one instance"
+    assert UserSerializer(therapist).fields["email"].label != "Changed on one instance"
+    assert (first.data["email"], second.data["email"]) == (therapist.email, other_therapist.email)
