@@ -252,7 +252,7 @@ def test_behind_a_trusted_proxy_each_forwarded_client_has_its_own_limit(anon_api
 
 
 def test_me_answers_each_user_their_own_details_one_after_another(practice, therapist, other_therapist, staff):
-    """The user's serializer works out its fields once per class: two callers in turn,
+    """The user's serializer works out its fields once per class: three callers in turn,
     twice, each get their own details, and the practice nested in them."""
     for _ in range(2):
         for user in (therapist, other_therapist, staff):
