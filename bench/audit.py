@@ -23,13 +23,14 @@ TARGET_MS = 1.0
 def measure_audit(ctx: Context) -> dict:
     from django.db import transaction
 
-    from clinical.selectors.sessions import session_list
+    from clinical.selectors.sessions import session_list_rows, session_visible_queryset
     from clinical.services.sessions import session_record_views
     from practice.models import AuditEvent, User
 
     actor = User.objects.select_related("practice", "two_factor").get(pk=ctx.users[0].id)
-    page = list(session_list(actor=actor, for_listing=True)[:PAGE])
-    shown = {session.client_id for session in page}
+    page = list(session_list_rows(session_visible_queryset(actor=actor, for_listing=True))[:PAGE])
+    pairs = [(row["id"], row["client_id"]) for row in page]
+    shown = {row["client_id"] for row in page}
     with_entries, without_entries, calls = [], [], []
     named: set = set()
     records: set = set()
@@ -43,7 +44,7 @@ def measure_audit(ctx: Context) -> dict:
         with transaction.atomic():
             User.objects.filter(pk=actor.pk).exists()
             inserted = time.perf_counter()
-            session_record_views(actor=actor, sessions=page, ip_address="127.0.0.1")
+            session_record_views(actor=actor, shown=pairs, ip_address="127.0.0.1")
             inserted = time.perf_counter() - inserted
         audited = time.perf_counter() - started
         if call == 0:
@@ -73,7 +74,7 @@ def measure_audit(ctx: Context) -> dict:
             {
                 "target": "names every client and record shown",
                 "value": f"{len(named & shown)} of {len(shown)} clients, {written} entries",
-                "met": shown <= named and records == {str(session.pk) for session in page},
+                "met": shown <= named and records == {str(row["id"]) for row in page},
             },
         ],
         "summary": (

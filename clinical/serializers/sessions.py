@@ -1,3 +1,4 @@
+import zoneinfo
 from datetime import datetime
 
 from django.utils.translation import gettext
@@ -8,7 +9,8 @@ from clinical.models import MoodReading, Session
 from practice.api.fields import StrictBooleanField, StrictCharField, StrictIntegerField
 from practice.api.schema import NO_NUL_PATTERN, NOT_BLANK_PATTERN
 from practice.formats import utc_iso
-from practice.models import Client
+from practice.models import Client, person_full_name
+from scheduling.models.appointments import duration_minutes as minutes_between
 
 MOOD = {"min_value": 1, "max_value": 10}
 
@@ -244,60 +246,64 @@ class SessionEndInputSerializer(serializers.Serializer):
         return attrs
 
 
-def session_list_item(session: Session, *, timeline: list[tuple[int, datetime]]) -> dict:
-    """``SessionSerializer``'s payload, built directly for the session lists (the nested
-    serializers cost several times more per item); ``timeline``: the session's mood
-    readings, oldest first (``session_mood_timelines``). ``SessionSerializer`` stays the
-    contract and the schema; a test keeps the two identical field for field."""
-    client = session.client
-    tz = session.practice.tzinfo
-    started = session.started_at.astimezone(tz)
-    ended = session.ended_at.astimezone(tz) if session.ended_at is not None else None
-    duration_minutes = session.duration_minutes
-    if duration_minutes is not None:
-        duration = duration_minutes
-    else:
-        duration = session.appointment.duration_minutes if session.appointment is not None else None
+def session_list_item(row: dict, *, timeline: list[tuple[int, datetime]]) -> dict:
+    """``SessionSerializer``'s payload, built from a row of ``session_list_rows`` for the
+    session lists (model instances and the nested serializers cost several times more per
+    item); ``timeline``: the session's mood readings, oldest first
+    (``session_mood_timelines``). ``SessionSerializer`` stays the contract and the schema;
+    a test keeps the two identical field for field."""
+    tz = zoneinfo.ZoneInfo(row["practice__timezone"])
+    started_at, ended_at = row["started_at"], row["ended_at"]
+    started = started_at.astimezone(tz)
+    ended = ended_at.astimezone(tz) if ended_at is not None else None
+    # As Session.duration_minutes and, before the end, Appointment.duration_minutes.
+    duration_minutes = minutes_between(started_at, ended_at) if ended_at is not None else None
+    duration = duration_minutes
+    if duration is None and row["appointment__starts_at"] is not None:
+        duration = minutes_between(row["appointment__starts_at"], row["appointment__ends_at"])
     local_date = started.date().isoformat()
+    client_id = str(row["client_id"])
+    client_name = person_full_name(row["client__first_name"], row["client__last_name"])
+    appointment_id, template_id = row["appointment_id"], row["template_id"]
     return {
-        "id": str(session.pk),
-        "appointment_id": str(session.appointment_id) if session.appointment_id else None,
-        "therapist_id": str(session.therapist_id),
-        "client_id": str(session.client_id),
+        "id": str(row["id"]),
+        "appointment_id": str(appointment_id) if appointment_id else None,
+        "therapist_id": str(row["therapist_id"]),
+        "client_id": client_id,
         "client": {
-            "id": str(client.pk),
-            "first_name": client.first_name,
-            "last_name": client.last_name,
-            "full_name": client.full_name,
+            "id": client_id,
+            "first_name": row["client__first_name"],
+            "last_name": row["client__last_name"],
+            "full_name": client_name,
         },
-        "client_name": client.full_name,
-        "template_id": str(session.template_id) if session.template_id else None,
-        "status": session.status,
+        "client_name": client_name,
+        "template_id": str(template_id) if template_id else None,
+        "status": row["status"],
         "session_date": local_date,
         "date": local_date,
         "start_time": started.time().isoformat("seconds"),
         "end_time": ended.time().isoformat("seconds") if ended is not None else None,
-        "started_at": utc_iso(session.started_at),
-        "ended_at": utc_iso(session.ended_at),
+        "started_at": utc_iso(started_at),
+        "ended_at": utc_iso(ended_at),
         "duration": duration,
         "duration_minutes": duration_minutes,
-        "mood_start": session.mood_start,
-        "mood_current": session.mood_current,
-        "mood_end": session.mood_end,
+        "mood_start": row["mood_start"],
+        "mood_current": row["mood_current"],
+        "mood_end": row["mood_end"],
         "mood_readings": [{"mood": mood, "recorded_at": utc_iso(recorded_at)} for mood, recorded_at in timeline],
-        "session_goals": [str(goal) for goal in session.session_goals],
-        "client_concerns": [str(concern) for concern in session.client_concerns],
-        "progress_notes": session.progress_notes,
-        "goals_discussed": session.goals_discussed,
-        "techniques_used": [str(item) for item in session.techniques_used],
-        "interventions_applied": [str(item) for item in session.interventions_applied],
-        "homework_assigned": session.homework_assigned,
-        "homework": session.homework_assigned,
-        "client_present": session.client_present,
-        "location": session.location,
-        "initial_notes": session.initial_notes,
-        "summary": session.summary,
-        "next_session_goals": session.next_session_goals,
-        "created_at": utc_iso(session.created_at),
-        "updated_at": utc_iso(session.updated_at),
+        "session_goals": [str(goal) for goal in row["session_goals"]],
+        "client_concerns": [str(concern) for concern in row["client_concerns"]],
+        "progress_notes": row["progress_notes"],
+        "goals_discussed": row["goals_discussed"],
+        "techniques_used": [str(item) for item in row["techniques_used"]],
+        "interventions_applied": [str(item) for item in row["interventions_applied"]],
+        "homework_assigned": row["homework_assigned"],
+        "homework": row["homework_assigned"],
+        "client_present": row["client_present"],
+        "location": row["location"],
+        "initial_notes": row["initial_notes"],
+        "summary": row["summary"],
+        "next_session_goals": row["next_session_goals"],
+        "created_at": utc_iso(row["created_at"]),
+        "updated_at": utc_iso(row["updated_at"]),
     }

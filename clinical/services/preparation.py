@@ -40,5 +40,5 @@ def appointment_prepare_with_review(
             actor=actor, client_id=appointment.client_id, before=appointment.starts_at
         )
         if previous is not None:
-            session_record_views(actor=actor, sessions=[previous], ip_address=ip_address)
+            session_record_views(actor=actor, shown=[(previous.pk, previous.client_id)], ip_address=ip_address)
     return appointment, previous

@@ -216,11 +216,12 @@ def session_end(
     return session
 
 
-def session_record_views(*, actor: User, sessions: Iterable[Session], ip_address: str | None = None) -> None:
-    """Audit that the actor read these sessions (the page the view shows, read through
-    ``clinical.selectors.sessions``): one entry naming every session and client shown."""
+def session_record_views(*, actor: User, shown: Iterable[tuple[UUID, UUID]], ip_address: str | None = None) -> None:
+    """Audit that the actor read these sessions, given as (session id, client id) of each
+    one shown (the page the view shows, read through ``clinical.selectors.sessions``): one
+    entry naming every session and client shown."""
     audit_record_view(
         actor=actor,
-        targets=[AuditTarget(RECORD_TYPE, session.pk, session.client_id) for session in sessions],
+        targets=[AuditTarget(RECORD_TYPE, session_id, client_id) for session_id, client_id in shown],
         ip_address=ip_address,
     )

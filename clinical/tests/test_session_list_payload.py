@@ -7,7 +7,12 @@ import pytest
 from django.utils import timezone
 
 from clinical.models import Session
-from clinical.selectors.sessions import session_list, session_mood_timelines
+from clinical.selectors.sessions import (
+    session_list,
+    session_list_rows,
+    session_mood_timelines,
+    session_visible_queryset,
+)
 from clinical.serializers.sessions import SessionSerializer, session_list_item
 from clinical.tests.factories import MoodReadingFactory, SessionFactory, SessionTemplateFactory
 from practice.tests.factories import ClientFactory
@@ -49,21 +54,38 @@ def history(practice, therapist):
     return [completed, in_progress, without_appointment]
 
 
-@pytest.mark.parametrize("for_listing", [True, False])
-def test_list_items_equal_the_serializer_payload(therapist, history, for_listing):
-    items = list(session_list(actor=therapist, for_listing=for_listing))
-    assert len(items) == 3
-    timelines = session_mood_timelines(session_ids=[session.pk for session in items])
+def test_list_items_equal_the_serializer_payload(therapist, history):
+    rows = list(session_list_rows(session_visible_queryset(actor=therapist, for_listing=True)))
+    sessions = {session.pk: session for session in session_list(actor=therapist)}
+    assert [row["id"] for row in rows] == list(sessions) and len(rows) == 3
+    timelines = session_mood_timelines(session_ids=[row["id"] for row in rows])
     assert [mood for mood, _ in timelines[history[0].pk]] == [3, 6]
-    for session in items:
-        assert session_list_item(session, timeline=timelines[session.pk]) == SessionSerializer(session).data
+    for row in rows:
+        assert session_list_item(row, timeline=timelines[row["id"]]) == SessionSerializer(sessions[row["id"]]).data
 
 
 def test_an_in_progress_session_reports_its_planned_length(therapist, history):
-    session = next(s for s in session_list(actor=therapist) if s.status == "in_progress")
-    item = session_list_item(session, timeline=[])
+    row = next(
+        row
+        for row in session_list_rows(session_visible_queryset(actor=therapist, for_listing=True))
+        if row["status"] == "in_progress"
+    )
+    item = session_list_item(row, timeline=[])
     assert item["duration"] == 75
     assert item["end_time"] is None
+
+
+def test_an_in_progress_session_without_appointment_has_no_length(therapist, history):
+    Session.objects.filter(pk=history[2].pk).update(status=Session.Status.IN_PROGRESS, ended_at=None)
+    row = next(
+        row
+        for row in session_list_rows(session_visible_queryset(actor=therapist, for_listing=True))
+        if row["id"] == history[2].pk
+    )
+    item = session_list_item(row, timeline=[])
+    assert item["appointment_id"] is None
+    assert item["duration"] is None and item["duration_minutes"] is None and item["end_time"] is None
+    assert item == SessionSerializer(session_list(actor=therapist).get(pk=history[2].pk)).data
 
 
 def test_the_list_endpoint_answers_the_same_items_as_the_detail_endpoint(api, history):

@@ -488,6 +488,37 @@ def test_list_query_count_is_constant_and_audits_every_session_shown(api, therap
     assert _statements(again) <= 11
 
 
+def test_pages_count_the_sessions_the_filters_leave(api, practice, therapist, client_record):
+    other_client = ClientFactory(practice=practice, therapists=[therapist])
+    no_longer_assigned = ClientFactory(practice=practice, therapists=[therapist])
+    for hours, client in enumerate([client_record] * 5 + [other_client] * 2 + [no_longer_assigned] * 3, start=1):
+        SessionFactory(
+            appointment__therapist=therapist,
+            appointment__client=client,
+            appointment__starts_at=NOW - timedelta(hours=hours),
+        )
+    no_longer_assigned.therapists.remove(therapist)
+    with CaptureQueriesContext(connection) as captured:
+        first = api.get("/api/sessions?limit=3").json()
+    assert first["pagination"] == {
+        "page": 1,
+        "limit": 3,
+        "total": 7,
+        "totalPages": 3,
+        "hasNext": True,
+        "hasPrev": False,
+    }
+    # The total is counted on the sessions alone, not through the joins that fill the items.
+    (count,) = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"]]
+    assert "JOIN" not in count
+    last = api.get("/api/sessions?limit=3&page=3").json()
+    assert [item["client_id"] for item in last["data"]] == [str(other_client.pk)]
+    assert last["pagination"]["total"] == 7 and last["pagination"]["hasNext"] is False
+    mine = api.get(f"/api/sessions?limit=2&clientId={other_client.pk}").json()
+    assert mine["pagination"]["total"] == 2 and len(mine["data"]) == 2
+    assert api.get("/api/therapist/sessions?limit=4&page=2").json()["pagination"]["total"] == 7
+
+
 def _statements(captured: CaptureQueriesContext) -> int:
     return len(data_statements(captured))
 

@@ -7,7 +7,12 @@ from rest_framework.response import Response
 from clinical.errors import ClinicalError
 from clinical.filters import SessionFilter
 from clinical.models import Session
-from clinical.selectors.sessions import session_list, session_mood_timelines
+from clinical.selectors.sessions import (
+    session_list,
+    session_list_rows,
+    session_mood_timelines,
+    session_visible_queryset,
+)
 from clinical.serializers.sessions import (
     SessionEndInputSerializer,
     SessionProgressInputSerializer,
@@ -54,26 +59,32 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
     throttle_scope = "clinical"
 
     def get_queryset(self):
-        return session_list(actor=self.request.user, for_listing=self.action in ("list", "active"))
+        return session_list(actor=self.request.user)
 
-    def _audited_page(self, queryset):
-        page = self.paginate_queryset(queryset)
-        session_record_views(actor=self.request.user, sessions=page, ip_address=client_ip(self.request))
-        timelines = session_mood_timelines(session_ids=[session.pk for session in page])
-        return self.get_paginated_response(
-            [session_list_item(session, timeline=timelines[session.pk]) for session in page]
+    def _visible(self):
+        return session_visible_queryset(actor=self.request.user, for_listing=True)
+
+    def _audited_page(self, sessions):
+        # The page is read as rows; the total is counted on the sessions alone.
+        page = self.paginator.paginate_queryset(session_list_rows(sessions), self.request, view=self, count=sessions)
+        session_record_views(
+            actor=self.request.user,
+            shown=[(row["id"], row["client_id"]) for row in page],
+            ip_address=client_ip(self.request),
         )
+        timelines = session_mood_timelines(session_ids=[row["id"] for row in page])
+        return self.get_paginated_response([session_list_item(row, timeline=timelines[row["id"]]) for row in page])
 
     def _payload(self, session: Session) -> dict:
         # Read back through the list selector: the same shape (and mood timeline) as a read.
-        return self.get_serializer(session_list(actor=self.request.user, for_listing=False).get(pk=session.pk)).data
+        return self.get_serializer(self.get_queryset().get(pk=session.pk)).data
 
     def list(self, request, *args, **kwargs):
-        return self._audited_page(self.filter_queryset(self.get_queryset()))
+        return self._audited_page(self.filter_queryset(self._visible()))
 
     def retrieve(self, request, *args, **kwargs):
         session = self.get_object()
-        session_record_views(actor=request.user, sessions=[session], ip_address=client_ip(request))
+        session_record_views(actor=request.user, shown=[(session.pk, session.client_id)], ip_address=client_ip(request))
         return Response(self.get_serializer(session).data)
 
     @extend_schema(
@@ -83,7 +94,7 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=False, methods=["get"], filterset_class=None)
     def active(self, request):
-        return self._audited_page(self.get_queryset().filter(status=Session.Status.IN_PROGRESS))
+        return self._audited_page(self._visible().filter(status=Session.Status.IN_PROGRESS))
 
     @extend_schema(
         operation_id="sessions_start",
