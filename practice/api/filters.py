@@ -4,7 +4,10 @@ from datetime import date, datetime, time, timedelta
 
 import django_filters
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext
+from django_filters.rest_framework import DjangoFilterBackend
+from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema_field
 from rest_framework.exceptions import ValidationError
 
@@ -14,6 +17,18 @@ from .fields import DATE_PATTERN, StrictDateFormField
 def local_midnight(day: date, tzinfo) -> datetime:
     """The first instant of ``day`` in the given time zone."""
     return datetime.combine(day, time.min, tzinfo=tzinfo)
+
+
+def filter_each(view, *querysets: QuerySet) -> list[QuerySet]:
+    """Each queryset filtered by the view's filter set, as ``view.filter_queryset`` would
+    filter it, with the request's filters read and validated once: a list page whose
+    rows and total come from two querysets (``PagePagination``'s ``count``) builds one
+    filter set and its form, not two. Invalid filters are the same 400."""
+    backend = DjangoFilterBackend()
+    filterset = backend.get_filterset(view.request, querysets[0], view)
+    if not filterset.is_valid():
+        raise translate_validation(filterset.errors)
+    return [filterset.qs, *(filterset.filter_queryset(queryset) for queryset in querysets[1:])]
 
 
 @extend_schema_field({"type": "string", "format": "date", "pattern": DATE_PATTERN})

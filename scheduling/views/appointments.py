@@ -3,12 +3,17 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from practice.api.filters import filter_each
 from practice.api.request import client_ip
 from practice.api.serializers import ErrorEnvelopeSerializer
 from scheduling.errors import SchedulingError
 from scheduling.filters import AppointmentFilter
 from scheduling.models import Appointment
-from scheduling.selectors.appointments import appointment_list, appointment_list_rows
+from scheduling.selectors.appointments import (
+    appointment_list,
+    appointment_list_rows,
+    appointment_visible_queryset,
+)
 from scheduling.selectors.availability import availability_covers
 from scheduling.serializers.appointments import (
     AppointmentCancelInputSerializer,
@@ -86,7 +91,11 @@ class AppointmentViewSet(
         return appointment_list(actor=self.request.user)
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(appointment_list_rows(actor=request.user)))
+        # The total counts the filtered appointments alone: the rows' joins only fill the items.
+        rows, appointments = filter_each(
+            self, appointment_list_rows(actor=request.user), appointment_visible_queryset(actor=request.user)
+        )
+        page = self.paginator.paginate_queryset(rows, request, view=self, count=appointments)
         return self.get_paginated_response([appointment_list_item(item) for item in page])
 
     def _payload(self, appointment: Appointment) -> dict:
