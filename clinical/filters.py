@@ -2,7 +2,7 @@ import django_filters
 from django.db.models import Q
 
 from clinical.models import Session, SessionNote
-from practice.api.filters import LocalDateRangeFilterSet
+from practice.api.filters import FilterSet, LocalDateRangeFilterSet
 
 
 class SessionFilter(LocalDateRangeFilterSet):
@@ -16,7 +16,7 @@ class SessionFilter(LocalDateRangeFilterSet):
         fields: list[str] = []
 
 
-class SessionNoteFilter(django_filters.FilterSet):
+class SessionNoteFilter(FilterSet):
     clientId = django_filters.UUIDFilter(field_name="client_id", label="The client.")
     sessionType = django_filters.ChoiceFilter(
         field_name="session_type", choices=SessionNote.SessionType.choices, label="Only notes of this session type."

@@ -1,11 +1,11 @@
 import django_filters
 from django.db.models import Q
 
-from .api.filters import TrueFalseFilter
+from .api.filters import FilterSet, TrueFalseFilter
 from .models import Client, Message, UserNotification
 
 
-class ClientFilter(django_filters.FilterSet):
+class ClientFilter(FilterSet):
     status = django_filters.ChoiceFilter(choices=Client.Status.choices)
     therapistId = django_filters.UUIDFilter(field_name="therapists__id", label="Assigned therapist (user id).")
     search = django_filters.CharFilter(method="filter_search", max_length=100, label="Name or email contains.")
@@ -20,7 +20,7 @@ class ClientFilter(django_filters.FilterSet):
         )
 
 
-class UserNotificationFilter(django_filters.FilterSet):
+class UserNotificationFilter(FilterSet):
     unreadOnly = TrueFalseFilter(method="filter_unread_only", label="true: only unread notifications.")
     isRead = TrueFalseFilter(method="filter_is_read", label="Only read (true) or unread (false) ones.")
 
@@ -35,7 +35,7 @@ class UserNotificationFilter(django_filters.FilterSet):
         return queryset.filter(is_read=False) if value else queryset
 
 
-class MessageFilter(django_filters.FilterSet):
+class MessageFilter(FilterSet):
     folder = django_filters.ChoiceFilter(
         choices=[("inbox", "Received"), ("sent", "Sent"), ("all", "Both")],
         method="filter_folder",

@@ -12,6 +12,7 @@ from rest_framework import status, viewsets
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from practice.api.filters import FilterSet
 from practice.api.pagination import PagePagination
 from practice.api.request import client_ip
 
@@ -74,7 +75,7 @@ class MedicalHistoryView(APIView):
         return Response(MedicalHistorySerializer(history).data)
 
 
-class TherapyGoalFilter(django_filters.FilterSet):
+class TherapyGoalFilter(FilterSet):
     status = django_filters.ChoiceFilter(choices=TherapyGoal.Status.choices, label="Only goals of this status.")
 
     class Meta:

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext
+from django_filters.filters import QuerySetRequestMixin
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
 from drf_spectacular.utils import extend_schema_field
@@ -31,6 +32,24 @@ def filter_each(view, *querysets: QuerySet) -> list[QuerySet]:
     return [filterset.qs, *(filterset.filter_queryset(queryset) for queryset in querysets[1:])]
 
 
+class FilterSet(django_filters.FilterSet):
+    """django-filter's ``FilterSet`` with its form class built once per filter set class.
+    django-filter builds a new form class, and a form field for each filter, for every
+    request: about 0.23 ms of each filtered list request, for fields that depend only on
+    the class's filters. Each request still gets its own form instance (and copies of the
+    fields). A filter whose choices depend on the request (``QuerySetRequestMixin``, as
+    ``ModelChoiceFilter``) keeps django-filter's form per request."""
+
+    def get_form_class(self):
+        cls = type(self)
+        form_class = cls.__dict__.get("_form_class")
+        if form_class is None:
+            form_class = super().get_form_class()
+            if not any(isinstance(f, QuerySetRequestMixin) for f in self.filters.values()):
+                cls._form_class = form_class
+        return form_class
+
+
 @extend_schema_field({"type": "string", "format": "date", "pattern": DATE_PATTERN})
 class StrictDateFilter(django_filters.DateFilter):
     """A date query parameter: ``YYYY-MM-DD`` only, between 1900 and 2999."""
@@ -38,7 +57,7 @@ class StrictDateFilter(django_filters.DateFilter):
     field_class = StrictDateFormField
 
 
-class LocalDateRangeFilterSet(django_filters.FilterSet):
+class LocalDateRangeFilterSet(FilterSet):
     """``startDate`` / ``endDate``: inclusive local dates in the practice's time zone,
     applied to ``date_field`` (a datetime). ``startDate`` after ``endDate`` is a 400."""
 
