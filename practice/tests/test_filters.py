@@ -49,7 +49,9 @@ def test_choices_that_depend_on_the_request_are_read_for_each_request(therapist,
         {"client": str(elsewhere.pk)}, queryset=Client.objects.all(), request=_request(other_practice_therapist)
     )
     assert theirs.is_valid()
-    mine = PracticeClientFilter({"client": str(elsewhere.pk)}, queryset=Client.objects.all(), request=_request(therapist))
+    mine = PracticeClientFilter(
+        {"client": str(elsewhere.pk)}, queryset=Client.objects.all(), request=_request(therapist)
+    )
     assert not mine.is_valid() and list(mine.errors) == ["client"]
 
 
