@@ -1,6 +1,6 @@
 """Scheduling. One module per area; everything is re-exported here."""
 
-from .appointments import Appointment
+from .appointments import Appointment, CompletedAppointmentTally
 from .availability import Availability, AvailabilityDay, AvailabilityException, AvailabilitySlot, Weekday
 from .invoices import BillingSettings, Invoice, InvoiceItem, InvoiceNumberCounter, SessionRate
 from .no_show import NoShowPolicy, NoShowRecord
@@ -14,6 +14,7 @@ __all__ = [
     "AvailabilityException",
     "AvailabilitySlot",
     "BillingSettings",
+    "CompletedAppointmentTally",
     "Invoice",
     "InvoiceItem",
     "InvoiceNumberCounter",

@@ -94,3 +94,34 @@ class Appointment(TimeStampedModel):
     @property
     def duration_minutes(self) -> int:
         return duration_minutes(self.starts_at, self.ends_at)
+
+
+class CompletedAppointmentTally(models.Model):
+    """How many of a client's appointments with a therapist are completed, and when the
+    latest of them started: what every calendar item shows of the client (their session
+    count and last session), read by its unique index instead of counting the pair's whole
+    history for each item.
+
+    Kept by the database, not by the application: triggers on ``scheduling_appointment``
+    (migration 0013) recount the pair from ``appt_completed_client_idx`` whenever an
+    appointment becomes, stops being, or is removed while completed, or a completed one
+    moves (another start, client or therapist), however the change is made (a service, the
+    admin, a bulk update, a cascade). On PostgreSQL the trigger locks the pair's row
+    before it counts, so two transactions completing appointments of one pair at once
+    count each other's. A pair with no completed appointment has no row, or a row of 0."""
+
+    id = models.BigAutoField(primary_key=True)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+", db_index=False)
+    therapist = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    completed = models.PositiveIntegerField(default=0)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("completed appointments of a client with a therapist")
+        verbose_name_plural = _("completed appointments of clients with therapists")
+        constraints = [
+            models.UniqueConstraint(fields=["client", "therapist"], name="completed_tally_client_therapist_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} with {self.therapist_id}: {self.completed}"

@@ -8,7 +8,6 @@ from uuid import UUID
 from django.db.models import (
     BooleanField,
     CharField,
-    Count,
     DateTimeField,
     ExpressionWrapper,
     F,
@@ -24,7 +23,7 @@ from django.utils.translation import gettext
 
 from practice.errors import NotFoundError
 from practice.models import User
-from scheduling.models import Appointment
+from scheduling.models import Appointment, CompletedAppointmentTally
 
 
 def appointment_visible_queryset(*, actor: User, queryset: QuerySet | None = None) -> QuerySet[Appointment]:
@@ -84,15 +83,14 @@ def _list_annotations(*, staff: bool) -> dict:
             "client_last_session_at": Value(None, output_field=DateTimeField()),
         }
     else:
-        completed = Appointment.objects.filter(
-            client_id=OuterRef("client_id"), therapist_id=OuterRef("therapist_id"), status=Appointment.Status.COMPLETED
+        # The pair's row of the tally the database keeps: one unique-index lookup per item,
+        # however long the client's history with the therapist.
+        tally = CompletedAppointmentTally.objects.filter(
+            client_id=OuterRef("client_id"), therapist_id=OuterRef("therapist_id")
         )
-        # Both from appt_completed_client_idx alone (no table rows): the count reads the
-        # client's entries, the latest start only the last of them.
-        count = completed.order_by().values("client_id").annotate(n=Count("*")).values("n")
         session_figures = {
-            "client_total_sessions": Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
-            "client_last_session_at": Subquery(completed.order_by("-starts_at").values("starts_at")[:1]),
+            "client_total_sessions": Coalesce(Subquery(tally.values("completed")[:1]), Value(0)),
+            "client_last_session_at": Subquery(tally.values("last_started_at")[:1]),
         }
     return {
         **session_figures,
@@ -116,9 +114,10 @@ def appointment_list(*, actor: User) -> QuerySet[Appointment]:
 
     Sessions are counted as the client's completed appointments: an appointment becomes
     completed only by ending its session (in progress only by starting one), so the two are
-    the same set, and scheduling needs no clinical model to count them. The session id is
-    the reverse side of clinical's one-to-one ``Session.appointment`` (``related_name``
-    ``session``), joined by the ORM rather than imported.
+    the same set, and scheduling needs no clinical model to count them. The count and the
+    last start are read from ``CompletedAppointmentTally``, which the database keeps. The
+    session id is the reverse side of clinical's one-to-one ``Session.appointment``
+    (``related_name`` ``session``), joined by the ORM rather than imported.
 
     The phone numbers also come as stored text (``PHONE_TEXTS``), which the list items
     show."""
