@@ -1,15 +1,19 @@
 """The completed-appointment tally (``CompletedAppointmentTally``) counted afresh from the
 appointments: to check it, or to rebuild it after its triggers were off (a bulk load)."""
 
+from datetime import datetime
+from uuid import UUID
+
 from django.db import connections, router, transaction
 from django.db.models import Count, Max
 
 from scheduling.models import Appointment, CompletedAppointmentTally
 
-Pair = tuple[str, str]
+#: (client id, therapist id)
+Pair = tuple[UUID, UUID]
 
 
-def _counted() -> dict[Pair, tuple[int, object]]:
+def _counted() -> dict[Pair, tuple[int, datetime]]:
     rows = (
         Appointment.objects.filter(status=Appointment.Status.COMPLETED)
         .order_by()
