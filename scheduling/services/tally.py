@@ -4,9 +4,9 @@ appointments: to check it, or to rebuild it after its triggers were off (a bulk 
 from datetime import datetime
 from uuid import UUID
 
-from django.db import connections, router, transaction
 from django.db.models import Count, Max
 
+from practice.db.tallies import tally_differences, tally_replace
 from scheduling.models import Appointment, CompletedAppointmentTally
 
 #: (client id, therapist id)
@@ -29,27 +29,17 @@ def completed_tally_differences() -> list[Pair]:
         (row.client_id, row.therapist_id): (row.completed, row.last_started_at)
         for row in CompletedAppointmentTally.objects.filter(completed__gt=0)
     }
-    counted = _counted()
-    return sorted(pair for pair in kept.keys() | counted.keys() if kept.get(pair) != counted.get(pair))
+    return tally_differences(kept, _counted())
 
 
 def completed_tally_recount() -> int:
-    """Count every pair afresh, replacing the tally in one transaction; return how many
-    pairs have completed appointments. Appointments cannot change meanwhile: on PostgreSQL
-    the table is locked against writes (reads go on), and SQLite's first write (the
-    delete) holds every other writer off."""
-    using = router.db_for_write(CompletedAppointmentTally)
-    with transaction.atomic(using=using):
-        if connections[using].vendor == "postgresql":
-            with connections[using].cursor() as cursor:
-                cursor.execute(f"LOCK TABLE {Appointment._meta.db_table} IN SHARE MODE")
-        CompletedAppointmentTally.objects.all().delete()
-        counted = _counted()
-        CompletedAppointmentTally.objects.bulk_create(
-            (
-                CompletedAppointmentTally(client_id=client, therapist_id=therapist, completed=n, last_started_at=last)
-                for (client, therapist), (n, last) in counted.items()
-            ),
-            batch_size=1000,
-        )
-    return len(counted)
+    """Count every pair afresh, replacing the tally in one transaction (appointments cannot
+    change meanwhile); return how many pairs have completed appointments."""
+    return tally_replace(
+        CompletedAppointmentTally,
+        Appointment,
+        lambda: (
+            CompletedAppointmentTally(client_id=client, therapist_id=therapist, completed=n, last_started_at=last)
+            for (client, therapist), (n, last) in _counted().items()
+        ),
+    )
