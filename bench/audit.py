@@ -23,12 +23,12 @@ TARGET_MS = 1.0
 def measure_audit(ctx: Context) -> dict:
     from django.db import transaction
 
-    from clinical.selectors.sessions import session_list_rows, session_visible_queryset
+    from clinical.selectors.sessions import session_list_rows, session_listing
     from clinical.services.sessions import session_record_views
     from practice.models import AuditEvent, User
 
     actor = User.objects.select_related("practice", "two_factor").get(pk=ctx.users[0].id)
-    page = list(session_list_rows(session_visible_queryset(actor=actor, for_listing=True))[:PAGE])
+    page = list(session_list_rows(session_listing(actor=actor).sessions)[:PAGE])
     pairs = [(row["id"], row["client_id"]) for row in page]
     shown = {row["client_id"] for row in page}
     with_entries, without_entries, calls = [], [], []

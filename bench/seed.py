@@ -238,8 +238,8 @@ class Deferred:
 
 def drop_for_load(cursor, tables: Sequence[str]) -> Deferred:
     """Drop every index and constraint of ``tables`` except the primary keys, and turn
-    their own triggers off (the completed-appointment tally's would count each pair's
-    history without its index, once per row)."""
+    their own triggers off (the tallies' would count each pair's history without its index,
+    once per row)."""
     deferred = Deferred(tables=list(tables))
     for table in tables:
         cursor.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
@@ -415,6 +415,7 @@ def surveys(rng: random.Random, now: datetime, practices: list, therapist_ids: l
 def seed(config: Config) -> Seeded:
     """Build the whole data set. The caller provides an empty, migrated database."""
     from clinical.models import MedicalHistory, MoodReading, Session, SessionNote, Survey, TherapyGoal
+    from clinical.services.tally import session_tally_recount
     from practice.models import Client, EmergencyContact, Practice, Therapist, User
     from scheduling.models import Appointment, SessionRate
     from scheduling.services.tally import completed_tally_recount
@@ -949,8 +950,9 @@ def seed(config: Config) -> Seeded:
         )
 
         restore_after_load(cursor, deferred)
-        # What the tally's triggers, off during the load, would have counted.
+        # What the tallies' triggers, off during the load, would have counted.
         completed_tally_recount()
+        session_tally_recount()
         fixtures["staff"] = [f"staff{p + 1}@bench.example" for p in range(scale.practices)]
         _write_meta("fixtures", fixtures)
         meta = {"version": SEED_VERSION, "seeded_at": now.isoformat(), "counts": counts, "scale": scale.__dict__}

@@ -3,7 +3,7 @@
 from .homework import AssignmentStatus, Challenge, ChallengeAssignment, Resource, ResourceAssignment
 from .notes import SessionNote, SessionNoteVersion
 from .records import MedicalHistory, TherapyGoal
-from .sessions import MoodReading, Session, SessionTemplate
+from .sessions import MoodReading, Session, SessionTally, SessionTemplate
 from .surveys import Survey, SurveyAssignment, SurveyResponse
 
 __all__ = [
@@ -17,6 +17,7 @@ __all__ = [
     "Session",
     "SessionNote",
     "SessionNoteVersion",
+    "SessionTally",
     "SessionTemplate",
     "Survey",
     "SurveyAssignment",

@@ -130,6 +130,37 @@ class Session(TimeStampedModel):
         return int((self.ended_at - self.started_at).total_seconds() // 60)
 
 
+class SessionTally(models.Model):
+    """A therapist's sessions with a client: how many, how many of them completed, and when
+    the latest completed one started. The client lists' session figures and the session
+    list's total, read by one unique index instead of counting the pair's history.
+
+    Kept by the database, not by the application: triggers on ``clinical_session``
+    (migration 0011) recount the pair from ``session_client_therapist_idx`` whenever a
+    session is added or removed or changes its status, start, client or therapist, however
+    the change is made (a service, the admin, a bulk update). On PostgreSQL the trigger
+    locks the pair's row before it counts, so two transactions changing sessions of one
+    pair at once count each other's. Every pair that has had a session has a row."""
+
+    id = models.BigAutoField(primary_key=True)
+    therapist = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+", db_index=False)
+    client = models.ForeignKey(Client, on_delete=models.CASCADE, related_name="+")
+    sessions = models.PositiveIntegerField(default=0)
+    completed = models.PositiveIntegerField(default=0)
+    last_completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("sessions of a client with a therapist")
+        verbose_name_plural = _("sessions of clients with therapists")
+        constraints = [
+            # Also the index of a therapist's pairs: the session list's total sums them.
+            models.UniqueConstraint(fields=["therapist", "client"], name="session_tally_therapist_client_uniq")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client_id} with {self.therapist_id}: {self.sessions} ({self.completed} completed)"
+
+
 class MoodReading(models.Model):
     """One point of a session's mood timeline (each progress update with a mood adds one)."""
 

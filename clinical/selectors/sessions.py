@@ -1,27 +1,52 @@
 """Reads of clinical sessions. A session is readable only by its own therapist, and only
 while the client is assigned to them; staff never read session content."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext
 
-from clinical.models import MoodReading, Session
+from clinical.models import MoodReading, Session, SessionTally
 from practice.errors import NotFoundError
 from practice.models import User
 from practice.selectors import client_clinical_queryset
 
 
-def session_visible_queryset(*, actor: User, for_listing: bool = False) -> QuerySet[Session]:
+def session_visible_queryset(*, actor: User) -> QuerySet[Session]:
     """Sessions whose clinical content the actor may read: their own, of clients still
-    assigned to them. Staff: none. ``for_listing``: for a page of the actor's history
-    (one more, small query; see below)."""
+    assigned to them. Staff: none. Pages of the actor's history read ``session_listing``."""
     if not actor.is_therapist:
         return Session.objects.none()
-    clients = client_clinical_queryset(actor=actor)
-    if not for_listing:
-        return Session.objects.filter(therapist_id=actor.pk, client__in=clients)
+    return Session.objects.filter(therapist_id=actor.pk, client__in=client_clinical_queryset(actor=actor))
+
+
+@dataclass(frozen=True)
+class SessionListing:
+    """What a page of the actor's history reads: the sessions ``session_visible_queryset``
+    gives (with the clients as constants, see ``session_listing``), and their total."""
+
+    sessions: QuerySet[Session]
+    therapist_id: UUID | None
+    client_ids: list[UUID]
+
+    def total(self, *, client_id: UUID | None = None) -> int:
+        """How many ``sessions`` there are (only the client's, with ``client_id``), from
+        ``SessionTally``: a row per client the therapist has had sessions with, whatever
+        the history. The rows are read by the therapist alone and kept to the assigned
+        clients here: sending the client ids along costs more than a former client's row."""
+        tallies = SessionTally.objects.filter(therapist_id=self.therapist_id)
+        if client_id is not None:
+            tallies = tallies.filter(client_id=client_id)
+        assigned = set(self.client_ids)
+        return sum(n for client, n in tallies.values_list("client_id", "sessions") if client in assigned)
+
+
+def session_listing(*, actor: User) -> SessionListing:
+    """The actor's readable sessions for a page (one more, small query; see below)."""
+    if not actor.is_therapist:
+        return SessionListing(Session.objects.none(), therapist_id=None, client_ids=[])
     # "Still assigned" is practice's rule for clinical access (client_clinical_queryset),
     # reused rather than restated, and read first as a list of ids: with the ids as
     # constants, PostgreSQL's statistics on (therapist, client) (migration 0009) tell it
@@ -31,8 +56,9 @@ def session_visible_queryset(*, actor: User, for_listing: bool = False) -> Query
     # therapist belongs to one practice and the ids are of that practice's clients: no
     # separate practice filter.
     # Unordered: the clients' alphabetical order is of no use here and costs a sort.
-    client_ids = list(clients.order_by().values_list("id", flat=True))
-    return Session.objects.filter(therapist_id=actor.pk, client_id__in=client_ids)
+    client_ids = list(client_clinical_queryset(actor=actor).order_by().values_list("id", flat=True))
+    sessions = Session.objects.filter(therapist_id=actor.pk, client_id__in=client_ids)
+    return SessionListing(sessions, therapist_id=actor.pk, client_ids=client_ids)
 
 
 #: What a session's payload reads of its related rows: the client's name, the practice's
@@ -68,7 +94,7 @@ SESSION_ROW_FIELDS = (*(field.attname for field in Session._meta.concrete_fields
 
 
 def session_list_rows(sessions: QuerySet[Session]) -> QuerySet[dict]:
-    """A page of ``sessions`` (``session_visible_queryset(for_listing=True)``, filtered),
+    """A page of ``sessions`` (``session_listing``'s, filtered),
     newest first, as plain rows of ``SESSION_ROW_FIELDS``: ``session_list``'s query
     without building four model instances per session (the session, its client, practice
     and appointment) that a page then only reads a few fields of. The page's mood

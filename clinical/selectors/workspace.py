@@ -6,9 +6,7 @@ from uuid import UUID
 
 from django.db.models import (
     CharField,
-    Count,
     Exists,
-    IntegerField,
     Min,
     OuterRef,
     Prefetch,
@@ -20,7 +18,7 @@ from django.db.models.functions import Cast, Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext
 
-from clinical.models import Session, TherapyGoal
+from clinical.models import SessionTally, TherapyGoal
 from practice.errors import NotFoundError
 from practice.models import Client, User
 from practice.selectors import client_clinical_queryset
@@ -31,21 +29,16 @@ UPCOMING_STATUSES = (Appointment.Status.SCHEDULED, Appointment.Status.CONFIRMED)
 
 def _with_session_figures(qs: QuerySet[Client], *, actor: User) -> QuerySet[Client]:
     """Annotate each client with the actor's completed sessions with them (count and the
-    latest start) and the next upcoming appointment with the actor: correlated subqueries,
-    so a page is one query whatever its size."""
-    completed = Session.objects.filter(
-        client_id=OuterRef("pk"), therapist_id=actor.pk, status=Session.Status.COMPLETED
-    ).order_by()
+    latest start, from the pair's ``SessionTally`` row: one index read, whatever the
+    history) and the next upcoming appointment with the actor: correlated subqueries, so a
+    page is one query whatever its size."""
+    tally = SessionTally.objects.filter(therapist_id=actor.pk, client_id=OuterRef("pk"))
     upcoming = Appointment.objects.filter(
         client_id=OuterRef("pk"), therapist_id=actor.pk, status__in=UPCOMING_STATUSES, starts_at__gte=timezone.now()
     ).order_by()
     return qs.annotate(
-        total_sessions=Coalesce(
-            Subquery(completed.values("client_id").annotate(n=Count("*")).values("n"), output_field=IntegerField()),
-            Value(0),
-        ),
-        # The latest start is the last entry of session_client_therapist_idx: one read.
-        last_session_at=Subquery(completed.order_by("-started_at").values("started_at")[:1]),
+        total_sessions=Coalesce(Subquery(tally.values("completed")), Value(0)),
+        last_session_at=Subquery(tally.values("last_completed_at")),
         next_session_at=Subquery(upcoming.values("client_id").annotate(first=Min("starts_at")).values("first")),
     )
 

@@ -10,8 +10,8 @@ from clinical.models import Session
 from clinical.selectors.sessions import (
     session_list,
     session_list_rows,
+    session_listing,
     session_mood_timelines,
-    session_visible_queryset,
 )
 from clinical.serializers.sessions import SessionSerializer, session_list_item
 from clinical.tests.factories import MoodReadingFactory, SessionFactory, SessionTemplateFactory
@@ -55,7 +55,7 @@ def history(practice, therapist):
 
 
 def test_list_items_equal_the_serializer_payload(therapist, history):
-    rows = list(session_list_rows(session_visible_queryset(actor=therapist, for_listing=True)))
+    rows = list(session_list_rows(session_listing(actor=therapist).sessions))
     sessions = {session.pk: session for session in session_list(actor=therapist)}
     assert [row["id"] for row in rows] == list(sessions) and len(rows) == 3
     timelines = session_mood_timelines(session_ids=[row["id"] for row in rows])
@@ -66,9 +66,7 @@ def test_list_items_equal_the_serializer_payload(therapist, history):
 
 def test_an_in_progress_session_reports_its_planned_length(therapist, history):
     row = next(
-        row
-        for row in session_list_rows(session_visible_queryset(actor=therapist, for_listing=True))
-        if row["status"] == "in_progress"
+        row for row in session_list_rows(session_listing(actor=therapist).sessions) if row["status"] == "in_progress"
     )
     item = session_list_item(row, timeline=[])
     assert item["duration"] == 75
@@ -78,9 +76,7 @@ def test_an_in_progress_session_reports_its_planned_length(therapist, history):
 def test_an_in_progress_session_without_appointment_has_no_length(therapist, history):
     Session.objects.filter(pk=history[2].pk).update(status=Session.Status.IN_PROGRESS, ended_at=None)
     row = next(
-        row
-        for row in session_list_rows(session_visible_queryset(actor=therapist, for_listing=True))
-        if row["id"] == history[2].pk
+        row for row in session_list_rows(session_listing(actor=therapist).sessions) if row["id"] == history[2].pk
     )
     item = session_list_item(row, timeline=[])
     assert item["appointment_id"] is None

@@ -508,15 +508,49 @@ def test_pages_count_the_sessions_the_filters_leave(api, practice, therapist, cl
         "hasNext": True,
         "hasPrev": False,
     }
-    # The total is counted on the sessions alone, not through the joins that fill the items.
-    (count,) = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"]]
-    assert "JOIN" not in count
+    # Without a status or a date the total is the tally's, summed over the assigned
+    # clients: no count of the sessions.
+    statements = [q["sql"] for q in captured.captured_queries]
+    assert not [sql for sql in statements if "COUNT(" in sql]
+    assert [sql for sql in statements if "clinical_sessiontally" in sql]
     last = api.get("/api/sessions?limit=3&page=3").json()
     assert [item["client_id"] for item in last["data"]] == [str(other_client.pk)]
     assert last["pagination"]["total"] == 7 and last["pagination"]["hasNext"] is False
-    mine = api.get(f"/api/sessions?limit=2&clientId={other_client.pk}").json()
-    assert mine["pagination"]["total"] == 2 and len(mine["data"]) == 2
+    mine = api.get(f"/api/sessions?limit=1&clientId={other_client.pk}").json()
+    assert mine["pagination"]["total"] == 2 and len(mine["data"]) == 1
+    theirs = api.get(f"/api/sessions?limit=1&clientId={no_longer_assigned.pk}").json()
+    assert theirs["pagination"]["total"] == 0 and theirs["data"] == []
     assert api.get("/api/therapist/sessions?limit=4&page=2").json()["pagination"]["total"] == 7
+
+
+def test_filtered_pages_count_the_sessions_the_filters_leave(api, practice, therapist, client_record):
+    other_client = ClientFactory(practice=practice, therapists=[therapist])
+    for days, client in enumerate([client_record] * 4 + [other_client] * 3, start=1):
+        SessionFactory(
+            appointment__therapist=therapist,
+            appointment__client=client,
+            appointment__starts_at=NOW - timedelta(days=days),
+        )
+    SessionFactory(
+        appointment__therapist=therapist,
+        appointment__client=client_record,
+        appointment__starts_at=NOW - timedelta(hours=1),
+        status=Session.Status.IN_PROGRESS,
+        ended_at=None,
+    )
+
+    def total(query: str) -> int:
+        with CaptureQueriesContext(connection) as captured:
+            body = api.get(f"/api/sessions?limit=1&{query}").json()
+        # Counted on the sessions alone, not through the joins that fill the items.
+        (count,) = [q["sql"] for q in captured.captured_queries if "COUNT(" in q["sql"]]
+        assert "JOIN" not in count
+        return body["pagination"]["total"]
+
+    assert total("status=completed") == 7
+    assert total(f"status=completed&clientId={client_record.pk}") == 4
+    assert total("startDate=2026-03-06&endDate=2026-03-10") == 5  # four completed days and today's
+    assert total(f"startDate=2026-03-04&clientId={other_client.pk}") == 2
 
 
 def _statements(captured: CaptureQueriesContext) -> int:

@@ -1,3 +1,5 @@
+from functools import partial
+
 from django.utils.translation import gettext
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status, viewsets
@@ -10,8 +12,8 @@ from clinical.models import Session
 from clinical.selectors.sessions import (
     session_list,
     session_list_rows,
+    session_listing,
     session_mood_timelines,
-    session_visible_queryset,
 )
 from clinical.serializers.sessions import (
     SessionEndInputSerializer,
@@ -23,6 +25,7 @@ from clinical.serializers.sessions import (
 from clinical.services.invoices import session_invoice_create
 from clinical.services.sessions import session_end, session_record_views, session_start, session_update_progress
 from practice.api.envelope import envelope
+from practice.api.filters import filter_given
 from practice.api.request import client_ip
 from practice.api.serializers import ErrorEnvelopeSerializer
 from scheduling.errors import SchedulingError
@@ -61,12 +64,11 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
     def get_queryset(self):
         return session_list(actor=self.request.user)
 
-    def _visible(self):
-        return session_visible_queryset(actor=self.request.user, for_listing=True)
-
-    def _audited_page(self, sessions):
-        # The page is read as rows; the total is counted on the sessions alone.
-        page = self.paginator.paginate_queryset(session_list_rows(sessions), self.request, view=self, count=sessions)
+    def _audited_page(self, sessions, total=None):
+        # The page is read as rows; the total is counted on the sessions alone, or given.
+        page = self.paginator.paginate_queryset(
+            session_list_rows(sessions), self.request, view=self, count=sessions if total is None else total
+        )
         session_record_views(
             actor=self.request.user,
             shown=[(row["id"], row["client_id"]) for row in page],
@@ -80,7 +82,12 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
         return self.get_serializer(self.get_queryset().get(pk=session.pk)).data
 
     def list(self, request, *args, **kwargs):
-        return self._audited_page(self.filter_queryset(self._visible()))
+        listing = session_listing(actor=request.user)
+        sessions, given = filter_given(self, listing.sessions)
+        if given.keys() <= {"clientId"}:
+            # No filter but the client: the tally tells how many, without counting the history.
+            return self._audited_page(sessions, total=partial(listing.total, client_id=given.get("clientId")))
+        return self._audited_page(sessions)
 
     def retrieve(self, request, *args, **kwargs):
         session = self.get_object()
@@ -94,7 +101,8 @@ class SessionViewSet(viewsets.ReadOnlyModelViewSet):
     )
     @action(detail=False, methods=["get"], filterset_class=None)
     def active(self, request):
-        return self._audited_page(self._visible().filter(status=Session.Status.IN_PROGRESS))
+        sessions = session_listing(actor=request.user).sessions
+        return self._audited_page(sessions.filter(status=Session.Status.IN_PROGRESS))
 
     @extend_schema(
         operation_id="sessions_start",

@@ -6,6 +6,7 @@ import django_filters
 from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext
+from django_filters.constants import EMPTY_VALUES
 from django_filters.filters import QuerySetRequestMixin
 from django_filters.rest_framework import DjangoFilterBackend
 from django_filters.utils import translate_validation
@@ -20,16 +21,30 @@ def local_midnight(day: date, tzinfo) -> datetime:
     return datetime.combine(day, time.min, tzinfo=tzinfo)
 
 
+def _valid_filterset(view, queryset: QuerySet) -> django_filters.FilterSet:
+    filterset = DjangoFilterBackend().get_filterset(view.request, queryset, view)
+    if not filterset.is_valid():
+        raise translate_validation(filterset.errors)
+    return filterset
+
+
 def filter_each(view, *querysets: QuerySet) -> list[QuerySet]:
     """Each queryset filtered by the view's filter set, as ``view.filter_queryset`` would
     filter it, with the request's filters read and validated once: a list page whose
     rows and total come from two querysets (``PagePagination``'s ``count``) builds one
     filter set and its form, not two. Invalid filters are the same 400."""
-    backend = DjangoFilterBackend()
-    filterset = backend.get_filterset(view.request, querysets[0], view)
-    if not filterset.is_valid():
-        raise translate_validation(filterset.errors)
+    filterset = _valid_filterset(view, querysets[0])
     return [filterset.qs, *(filterset.filter_queryset(queryset) for queryset in querysets[1:])]
+
+
+def filter_given(view, queryset: QuerySet) -> tuple[QuerySet, dict[str, object]]:
+    """``queryset`` filtered as ``view.filter_queryset`` would filter it, and the filters
+    the request gave, by name, with their values (a filter left empty filters nothing and
+    is not among them): for a list whose total can be read another way when none, or only
+    some, of its filters apply. Invalid filters are the same 400."""
+    filterset = _valid_filterset(view, queryset)
+    given = {name: value for name, value in filterset.form.cleaned_data.items() if value not in EMPTY_VALUES}
+    return filterset.qs, given
 
 
 class FilterSet(django_filters.FilterSet):

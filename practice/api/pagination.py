@@ -1,5 +1,6 @@
 import math
 import re
+from collections.abc import Callable
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext
@@ -45,13 +46,14 @@ class PagePagination(BasePagination):
 
     ``count``: the same rows as ``queryset`` without what only fills the items, counted
     for the total instead of ``queryset``: Django keeps the joins of a ``values()`` with
-    related fields in its COUNT, and PostgreSQL cannot drop an inner join."""
+    related fields in its COUNT, and PostgreSQL cannot drop an inner join. Or a function
+    that returns the total, where something other than the rows tells it (a tally)."""
 
     default_limit = 20
     max_limit = 100
     max_page = 10_000_000
 
-    def paginate_queryset(self, queryset, request, view=None, *, count: QuerySet | None = None):
+    def paginate_queryset(self, queryset, request, view=None, *, count: QuerySet | Callable[[], int] | None = None):
         self.limit = min(_positive_int(request.query_params.get("limit"), "limit", self.default_limit), self.max_limit)
         self.page = _positive_int(request.query_params.get("page"), "page", 1, maximum=self.max_page)
         offset = (self.page - 1) * self.limit
@@ -63,6 +65,8 @@ class PagePagination(BasePagination):
         if len(rows) < self.limit and (rows or offset == 0):
             # The last page: its rows tell the total, so no COUNT is sent.
             self.total = offset + len(rows)
+        elif callable(count):
+            self.total = count()
         else:
             self.total = (queryset if count is None else count).count()
         return rows
