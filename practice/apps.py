@@ -8,4 +8,11 @@ class PracticeConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
+        from django.db.models import Field, ForeignObject
+
         from . import checks  # noqa: F401  (registers the system checks)
+        from .db.lookups import AnyOf
+
+        # Relations keep lookups of their own, apart from other fields'.
+        Field.register_lookup(AnyOf)
+        ForeignObject.register_lookup(AnyOf)

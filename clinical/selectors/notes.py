@@ -17,12 +17,13 @@ def session_note_visible_queryset(*, actor: User) -> QuerySet[SessionNote]:
     client assigned to them. Staff: none."""
     if not actor.is_therapist:
         return SessionNote.objects.none()
-    # The assigned clients are read first, as a list: "author is me OR client is one of
-    # these" then combines the two note indexes (author, client), where an OR with a
-    # correlated subquery would filter every note of the practice.
+    # The assigned clients are read first, as a list (sent as one array, ``__any``):
+    # "author is me OR client is one of these" then combines the two note indexes
+    # (author, client), where an OR with a correlated subquery would filter every note of
+    # the practice.
     assigned = list(Client.therapists.through.objects.filter(user_id=actor.pk).values_list("client_id", flat=True))
     return SessionNote.objects.filter(practice_id=actor.practice_id, deleted_at__isnull=True).filter(
-        Q(therapist_id=actor.pk) | Q(client_id__in=assigned)
+        Q(therapist_id=actor.pk) | Q(client_id__any=assigned)
     )
 
 
