@@ -7,6 +7,7 @@ from uuid import UUID
 from django.db.models import (
     CharField,
     Exists,
+    F,
     Min,
     OuterRef,
     Prefetch,
@@ -30,8 +31,9 @@ UPCOMING_STATUSES = (Appointment.Status.SCHEDULED, Appointment.Status.CONFIRMED)
 def _with_session_figures(qs: QuerySet[Client], *, actor: User) -> QuerySet[Client]:
     """Annotate each client with the actor's completed sessions with them (count and the
     latest start, from the pair's ``SessionTally`` row: one index read, whatever the
-    history) and the next upcoming appointment with the actor: correlated subqueries, so a
-    page is one query whatever its size."""
+    history), the next upcoming appointment with the actor (correlated subqueries, so a
+    page is one query whatever its size) and the practice's time zone, for local dates
+    (``practice_timezone``: a column, not a Practice built for every client)."""
     tally = SessionTally.objects.filter(therapist_id=actor.pk, client_id=OuterRef("pk"))
     upcoming = Appointment.objects.filter(
         client_id=OuterRef("pk"), therapist_id=actor.pk, status__in=UPCOMING_STATUSES, starts_at__gte=timezone.now()
@@ -40,19 +42,16 @@ def _with_session_figures(qs: QuerySet[Client], *, actor: User) -> QuerySet[Clie
         total_sessions=Coalesce(Subquery(tally.values("completed")), Value(0)),
         last_session_at=Subquery(tally.values("last_completed_at")),
         next_session_at=Subquery(upcoming.values("client_id").annotate(first=Min("starts_at")).values("first")),
+        practice_timezone=F("practice__timezone"),
     )
 
 
 def therapist_client_list(*, actor: User) -> QuerySet[Client]:
     """The therapist's assigned clients (staff: none), by name, with their session
-    figures and the practice (for local dates) loaded, and the phone number as its stored
-    E.164 text (``phone_text``; the parsed field is left unloaded)."""
-    qs = (
-        client_clinical_queryset(actor=actor)
-        .select_related("practice")
-        .annotate(phone_text=Cast("phone", output_field=CharField()))
-        .defer("phone")
-    )
+    figures, and the phone number as its stored E.164 text (``phone_text``; the parsed
+    field is left unloaded)."""
+    phone_text = Cast("phone", output_field=CharField())
+    qs = client_clinical_queryset(actor=actor).annotate(phone_text=phone_text).defer("phone")
     return _with_session_figures(qs, actor=actor).order_by("last_name", "first_name", "id")
 
 
@@ -66,7 +65,7 @@ def therapist_client_profile_get(*, actor: User, client_id: UUID) -> Client:
     )
     qs = (
         client_clinical_queryset(actor=actor)
-        .select_related("practice", "emergency_contact", "medical_history")
+        .select_related("emergency_contact", "medical_history")
         .prefetch_related(Prefetch("therapy_goals", queryset=goals, to_attr="active_goals"))
         .annotate(intake_completed=Exists(intake_done))
     )

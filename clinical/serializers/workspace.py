@@ -1,6 +1,8 @@
 """The therapist workspace's client list (the frontend's ``Client`` type, snake_case) and
 client profile (the profile page's own camelCase shape)."""
 
+import zoneinfo
+
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -12,7 +14,9 @@ from .surveys import InstrumentScoresSerializer
 
 
 def _local_date(client: Client, value) -> str | None:
-    return value.astimezone(client.practice.tzinfo).date().isoformat() if value else None
+    """``value``'s date in the client's practice (``practice_timezone``, annotated by the
+    workspace selectors)."""
+    return value.astimezone(zoneinfo.ZoneInfo(client.practice_timezone)).date().isoformat() if value else None
 
 
 def _phone(value) -> str:
