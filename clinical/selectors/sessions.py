@@ -25,7 +25,7 @@ def session_visible_queryset(*, actor: User) -> QuerySet[Session]:
 @dataclass(frozen=True)
 class SessionListing:
     """What a page of the actor's history reads: the sessions ``session_visible_queryset``
-    gives (with the clients as constants, see ``session_listing``), and their total."""
+    gives (with the assigned clients read first, see ``session_listing``), and their total."""
 
     sessions: QuerySet[Session]
     therapist_id: UUID | None
