@@ -71,7 +71,7 @@ def test_the_tally_follows_every_change_of_a_session(practice, therapist, other_
     ongoing.summary = "Slept better this week."
     ongoing.save()
     assert _tally(therapist, client) == (1, 1, at(16))
-    # Deleted (its appointment with it).
+    # Deleted.
     ongoing.delete()
     assert _tally(therapist, client) == (0, 0, None)
     for pair in ((other_therapist, client), (therapist, other_client)):
