@@ -2,20 +2,20 @@
 (``SessionTally``): right after every kind of change, however it is made, read by the
 client list and the session list's total, and under concurrent sessions on PostgreSQL."""
 
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import transaction
 
 from clinical.models import Session, SessionTally
 from clinical.tests.factories import SessionFactory
 from practice.tests.factories import ClientFactory, PracticeFactory, TherapistFactory
 from scheduling.models import Appointment
 from scheduling.tests.factories import AppointmentFactory
+from scheduling.tests.test_no_show_concurrency import run_concurrently
 
 COMPLETED = Session.Status.COMPLETED
 IN_PROGRESS = Session.Status.IN_PROGRESS
@@ -132,26 +132,13 @@ def test_concurrent_sessions_of_one_pair_are_all_counted():
         AppointmentFactory(therapist=therapist, client=client, starts_at=at(1) + timedelta(days=n), status="completed")
         for n in range(THREADS)
     ]
-    barrier = threading.Barrier(THREADS)
-    failures: list[BaseException] = []
 
-    def record(appointment: Appointment) -> None:
-        try:
-            with transaction.atomic():
-                barrier.wait()
-                # The pair's first sessions: every transaction creates its row or finds it.
-                SessionFactory(appointment=appointment)
-                # Commit a little later, so that the others wait for the pair's row meanwhile.
-                time.sleep(0.05)
-        except Exception as exc:  # reported below: a thread's exception would be lost
-            failures.append(exc)
-        finally:
-            connection.close()
+    def record(index: int) -> None:
+        with transaction.atomic():
+            # The pair's first sessions: every transaction creates its row or finds it.
+            SessionFactory(appointment=appointments[index])
+            # Commit a little later, so that the others wait for the pair's row meanwhile.
+            time.sleep(0.05)
 
-    threads = [threading.Thread(target=record, args=(a,)) for a in appointments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    run_concurrently(record, THREADS)
     assert _tally(therapist, client) == _counted(therapist, client) == (THREADS, THREADS, appointments[-1].starts_at)

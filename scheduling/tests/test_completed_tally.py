@@ -2,19 +2,19 @@
 (``CompletedAppointmentTally``): right after every kind of change, however it is made,
 and under concurrent completions on PostgreSQL."""
 
-import threading
 import time
 from datetime import UTC, datetime, timedelta
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
-from django.db import connection, transaction
+from django.db import transaction
 
 from clinical.tests.factories import SessionFactory
 from practice.tests.factories import ClientFactory, PracticeFactory, TherapistFactory
 from scheduling.models import Appointment, CompletedAppointmentTally
 from scheduling.tests.factories import AppointmentFactory
+from scheduling.tests.test_no_show_concurrency import run_concurrently
 
 COMPLETED = Appointment.Status.COMPLETED
 
@@ -112,25 +112,12 @@ def test_concurrent_completions_of_one_pair_are_all_counted():
         AppointmentFactory(therapist=therapist, client=client, starts_at=at(1) + timedelta(days=n))
         for n in range(THREADS)
     ]
-    barrier = threading.Barrier(THREADS)
-    failures: list[BaseException] = []
 
-    def complete(appointment: Appointment) -> None:
-        try:
-            with transaction.atomic():
-                barrier.wait()
-                Appointment.objects.filter(pk=appointment.pk).update(status=COMPLETED)
-                # Commit a little later, so that the others wait for the pair's row meanwhile.
-                time.sleep(0.05)
-        except Exception as exc:  # reported below: a thread's exception would be lost
-            failures.append(exc)
-        finally:
-            connection.close()
+    def complete(index: int) -> None:
+        with transaction.atomic():
+            Appointment.objects.filter(pk=appointments[index].pk).update(status=COMPLETED)
+            # Commit a little later, so that the others wait for the pair's row meanwhile.
+            time.sleep(0.05)
 
-    threads = [threading.Thread(target=complete, args=(a,)) for a in appointments]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert failures == []
+    run_concurrently(complete, THREADS)
     assert _tally(client, therapist) == _counted(client, therapist) == (THREADS, appointments[-1].starts_at)
