@@ -87,12 +87,18 @@ class SessionNote(TimeStampedModel):
         verbose_name_plural = _("session notes")
         ordering = ["-session_date", "-created_at", "id"]
         indexes = [
+            # The notes list: an author's notes in the list's order, read in index order
+            # and stopped at the page (the practice is compared in the index).
             models.Index(
-                fields=["client", "session_date"], name="note_client_date_idx", condition=Q(deleted_at__isnull=True)
+                fields=["therapist", "practice", "-session_date", "-created_at", "id"],
+                name="note_therapist_recent_idx",
+                condition=Q(deleted_at__isnull=True),
             ),
+            # A client's notes by author in the same order: the list filtered to a client,
+            # and whether anyone else wrote about a client (from the index alone).
             models.Index(
-                fields=["therapist", "session_date"],
-                name="note_therapist_date_idx",
+                fields=["client", "therapist", "-session_date", "-created_at", "id"],
+                name="note_client_author_recent_idx",
                 condition=Q(deleted_at__isnull=True),
             ),
         ]

@@ -4,7 +4,7 @@ are kept but never shown."""
 
 from uuid import UUID
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext
 
 from clinical.models import SessionNote
@@ -17,27 +17,36 @@ def session_note_visible_queryset(*, actor: User) -> QuerySet[SessionNote]:
     client assigned to them. Staff: none."""
     if not actor.is_therapist:
         return SessionNote.objects.none()
-    # The assigned clients are read first, as a list (sent as one array, ``__any``):
-    # "author is me OR client is one of these" then combines the two note indexes
-    # (author, client), where an OR with a correlated subquery would filter every note of
-    # the practice.
-    assigned = list(Client.therapists.through.objects.filter(user_id=actor.pk).values_list("client_id", flat=True))
-    return SessionNote.objects.filter(practice_id=actor.practice_id, deleted_at__isnull=True).filter(
-        Q(therapist_id=actor.pk) | Q(client_id__any=assigned)
+    # Read as "written by me, or about a client of mine whom someone else wrote about too",
+    # the same notes: the second part is empty unless a client is shared, so a page is
+    # read in the order of note_therapist_recent_idx and stops after its rows. Those
+    # clients are read first (from note_client_author_recent_idx alone); "or about any
+    # client of mine" would combine two indexes and read and sort every note there is.
+    others_wrote = SessionNote.objects.filter(client_id=OuterRef("client_id"), deleted_at__isnull=True).exclude(
+        therapist_id=actor.pk
     )
+    shared = list(
+        Client.therapists.through.objects.filter(user_id=actor.pk)
+        .filter(Exists(others_wrote))
+        .values_list("client_id", flat=True)
+    )
+    readable = Q(therapist_id=actor.pk)
+    if shared:
+        readable |= Q(client_id__any=shared)
+    return SessionNote.objects.filter(readable, practice_id=actor.practice_id, deleted_at__isnull=True)
 
 
 def session_note_list(*, actor: User) -> QuerySet[SessionNote]:
-    """The actor's readable notes, newest session first, with the client's name (two
-    queries per page; ``clinical.filters.SessionNoteFilter`` narrows it).
+    """The actor's readable notes, newest session first, with the client's name (one
+    query per page; ``clinical.filters.SessionNoteFilter`` narrows it).
 
-    The names are read afterwards for the page's notes only: joined into the page query,
-    PostgreSQL joins every note the actor may read before it sorts and keeps 50, and hashes
-    all the clients of every practice to do it."""
-    names = Client.objects.order_by().only("id", "first_name", "last_name")  # all a note shows of its client
+    Read in the order of note_therapist_recent_idx: PostgreSQL stops after the page and
+    joins only its notes to their clients. With a shared client (see
+    ``session_note_visible_queryset``) it joins every readable note, then sorts them."""
     return (
         session_note_visible_queryset(actor=actor)
-        .prefetch_related(Prefetch("client", queryset=names))
+        .select_related("client")
+        .only(*(field.name for field in SessionNote._meta.concrete_fields), "client__first_name", "client__last_name")
         .order_by("-session_date", "-created_at", "id")
     )
 

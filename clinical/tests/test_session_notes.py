@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from clinical.models import SessionNote, SessionNoteVersion
 from clinical.selectors.notes import session_note_list
@@ -167,6 +168,34 @@ def test_the_author_still_reads_a_note_after_the_client_moved_on(api, therapist,
     assert api.get(f"{URL}/{note.pk}").status_code == 200
 
 
+def test_the_list_merges_a_shared_clients_notes_by_others_and_drops_them_when_unassigned(
+    api, therapist, other_therapist, practice
+):
+    mine_only = ClientFactory(practice=practice, therapists=[therapist])
+    shared = ClientFactory(practice=practice, therapists=[therapist, other_therapist])
+    theirs_only = ClientFactory(practice=practice, therapists=[other_therapist])
+    own_old = SessionNoteFactory(therapist=therapist, client=mine_only, session_date=date(2026, 1, 5))
+    by_other = SessionNoteFactory(therapist=other_therapist, client=shared, session_date=date(2026, 2, 5))
+    own_new = SessionNoteFactory(therapist=therapist, client=shared, session_date=date(2026, 3, 5))
+    SessionNoteFactory(therapist=other_therapist, client=theirs_only, session_date=date(2026, 4, 5))
+    SessionNoteFactory(
+        therapist=other_therapist,
+        client=shared,
+        session_date=date(2026, 4, 6),
+        deleted_at=timezone.now(),
+        deleted_by=other_therapist,
+    )
+
+    def listed():
+        body = api.get(URL).json()
+        return [n["id"] for n in body["data"]["notes"]], body["pagination"]["total"]
+
+    assert listed() == ([str(own_new.pk), str(by_other.pk), str(own_old.pk)], 3)
+    # Unassigned: what the other therapist wrote goes; what I wrote stays.
+    shared.therapists.remove(therapist)
+    assert listed() == ([str(own_new.pk), str(own_old.pk)], 2)
+
+
 def test_staff_are_refused_the_route(staff_api, client_record):
     note = SessionNoteFactory(client=client_record)
     assert staff_api.get(URL).status_code == 403
@@ -272,15 +301,19 @@ def _count_queries(api, path) -> int:
     return len(queries)
 
 
-def test_query_counts_are_constant(api, therapist, client_record):
+def test_query_counts_are_constant(api, therapist, other_therapist, client_record):
     first = SessionNoteFactory(client=client_record)
     small_list, small_read = _count_queries(api, URL), _count_queries(api, f"{URL}/{first.pk}")
     for _ in range(15):
         SessionNoteFactory(client=ClientFactory(practice=client_record.practice, therapists=[therapist]))
     assert _count_queries(api, URL) == small_list
     assert _count_queries(api, f"{URL}/{first.pk}") == small_read
-    # user, assigned clients, count, page, the page's client names, audit insert, plus savepoints.
-    assert small_list <= 10
+    # A shared client whose other therapist writes too reads the same statements.
+    shared = ClientFactory(practice=client_record.practice, therapists=[therapist, other_therapist])
+    SessionNoteFactory.create_batch(3, client=shared, therapist=other_therapist)
+    assert _count_queries(api, URL) == small_list
+    # user, shared clients, count, page with the clients' names, audit insert, plus savepoints.
+    assert small_list <= 9
 
 
 def test_every_edit_keeps_the_previous_version(api, client_record):
