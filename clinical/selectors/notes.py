@@ -37,18 +37,28 @@ def session_note_visible_queryset(*, actor: User) -> QuerySet[SessionNote]:
 
 
 def session_note_list(*, actor: User) -> QuerySet[SessionNote]:
-    """The actor's readable notes, newest session first, with the client's name (one
-    query per page; ``clinical.filters.SessionNoteFilter`` narrows it).
+    """The actor's readable notes, newest session first (``clinical.filters.SessionNoteFilter``
+    narrows it; pages read ``session_note_list_rows``)."""
+    return session_note_visible_queryset(actor=actor).order_by("-session_date", "-created_at", "id")
+
+
+#: What a listed note shows (``session_note_list_item``): its own columns and its client's name.
+SESSION_NOTE_ROW_FIELDS = (
+    *(field.attname for field in SessionNote._meta.concrete_fields),
+    "client__first_name",
+    "client__last_name",
+)
+
+
+def session_note_list_rows(notes: QuerySet[SessionNote]) -> QuerySet[dict]:
+    """A page of ``notes`` (``session_note_list``'s, filtered), newest session first, as
+    plain rows of ``SESSION_NOTE_ROW_FIELDS``, the client's name joined (one query per
+    page): no note and client instances built for 50 rows.
 
     Read in the order of note_therapist_recent_idx: PostgreSQL stops after the page and
     joins only its notes to their clients. With a shared client (see
     ``session_note_visible_queryset``) it joins every readable note, then sorts them."""
-    return (
-        session_note_visible_queryset(actor=actor)
-        .select_related("client")
-        .only(*(field.name for field in SessionNote._meta.concrete_fields), "client__first_name", "client__last_name")
-        .order_by("-session_date", "-created_at", "id")
-    )
+    return notes.order_by("-session_date", "-created_at", "id").values(*SESSION_NOTE_ROW_FIELDS)
 
 
 def session_note_get(*, actor: User, note_id: UUID, for_update: bool = False) -> SessionNote:

@@ -9,6 +9,7 @@ from rest_framework import serializers
 from clinical.models import SessionNote
 from practice.api.fields import StrictBooleanField, StrictCharField, StrictDateField, StrictIntegerField
 from practice.formats import utc_iso
+from practice.models import person_full_name
 
 TEXT_MAX = 20_000
 ITEM_MAX = 1000
@@ -195,41 +196,43 @@ class SessionNoteSerializer(serializers.ModelSerializer):
         return self._own(note)
 
 
-def session_note_list_item(note: SessionNote, *, viewer_id) -> dict:
-    """``SessionNoteSerializer``'s payload, built directly for the notes list (a test keeps
-    the two identical); ``viewer_id``: who reads it (private notes are the author's only)."""
-    own = note.therapist_id == viewer_id
+def session_note_list_item(row: dict, *, viewer_id) -> dict:
+    """``SessionNoteSerializer``'s payload, built from a row of ``session_note_list_rows``
+    for the notes list (a test keeps the two identical); ``viewer_id``: who reads it
+    (private notes are the author's only)."""
+    own = row["therapist_id"] == viewer_id
+    session_id, appointment_id = row["session_id"], row["appointment_id"]
     return {
-        "id": str(note.pk),
-        "client_id": str(note.client_id),
-        "client_name": note.client.full_name,
-        "therapist_id": str(note.therapist_id),
-        "session_id": str(note.session_id) if note.session_id else None,
-        "appointment_id": str(note.appointment_id) if note.appointment_id else None,
-        "session_date": note.session_date.isoformat(),
-        "session_type": note.session_type,
-        "duration": note.duration,
-        "mood_before": note.mood_before,
-        "mood_after": note.mood_after,
-        "key_points": [str(item) for item in note.key_points],
-        "interventions": [str(item) for item in note.interventions],
-        "homework": [str(item) for item in note.homework],
-        "progress_notes": note.progress_notes,
-        "private_notes": note.private_notes if own else "",
+        "id": str(row["id"]),
+        "client_id": str(row["client_id"]),
+        "client_name": person_full_name(row["client__first_name"], row["client__last_name"]),
+        "therapist_id": str(row["therapist_id"]),
+        "session_id": str(session_id) if session_id else None,
+        "appointment_id": str(appointment_id) if appointment_id else None,
+        "session_date": row["session_date"].isoformat(),
+        "session_type": row["session_type"],
+        "duration": row["duration"],
+        "mood_before": row["mood_before"],
+        "mood_after": row["mood_after"],
+        "key_points": [str(item) for item in row["key_points"]],
+        "interventions": [str(item) for item in row["interventions"]],
+        "homework": [str(item) for item in row["homework"]],
+        "progress_notes": row["progress_notes"],
+        "private_notes": row["private_notes"] if own else "",
         "attachments": [],
-        "tags": [str(tag) for tag in note.tags],
-        "is_important": note.is_important,
+        "tags": [str(tag) for tag in row["tags"]],
+        "is_important": row["is_important"],
         "hulpvragen_progress": {
             str(name): {
                 "discussed": progress.get("discussed", False),
                 "progress": progress.get("progress", 0),
                 "notes": progress.get("notes", ""),
             }
-            for name, progress in note.hulpvragen_progress.items()
+            for name, progress in row["hulpvragen_progress"].items()
         },
-        "is_locked": note.is_locked,
+        "is_locked": row["is_locked"],
         "is_own": own,
-        "version": note.version,
-        "created_at": utc_iso(note.created_at),
-        "updated_at": utc_iso(note.updated_at),
+        "version": row["version"],
+        "created_at": utc_iso(row["created_at"]),
+        "updated_at": utc_iso(row["updated_at"]),
     }

@@ -194,11 +194,14 @@ def session_note_delete(*, actor: User, note_id: UUID, ip_address: str | None = 
     return note
 
 
-def session_note_record_views(*, actor: User, notes: Iterable[SessionNote], ip_address: str | None = None) -> None:
-    """Audit that the actor read these notes: one entry naming every note and client shown."""
+def session_note_record_views(
+    *, actor: User, shown: Iterable[tuple[UUID, UUID]], ip_address: str | None = None
+) -> None:
+    """Audit that the actor read these notes (``shown``: each note's id and its client's):
+    one entry naming every note and client shown."""
     audit_log(
         actor=actor,
         action=AuditEvent.Action.VIEW,
-        targets=[_target(note) for note in notes],
+        targets=[AuditTarget(RECORD_TYPE, note_id, client_id) for note_id, client_id in shown],
         ip_address=ip_address,
     )

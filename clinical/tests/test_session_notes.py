@@ -9,7 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from clinical.models import SessionNote, SessionNoteVersion
-from clinical.selectors.notes import session_note_list
+from clinical.selectors.notes import session_note_list, session_note_list_rows
 from clinical.serializers.notes import SessionNoteSerializer, session_note_list_item
 from clinical.tests.factories import SessionFactory, SessionNoteFactory
 from practice.models import AuditEvent
@@ -340,8 +340,9 @@ def test_list_items_equal_the_serializer_payload_for_author_and_co_therapist(the
     for viewer in (therapist, other_therapist):
         request = rf.get(URL)
         request.user = viewer
-        notes = list(session_note_list(actor=viewer))
-        assert len(notes) == 2
-        for note in notes:
-            expected = SessionNoteSerializer(note, context={"request": request}).data
-            assert session_note_list_item(note, viewer_id=viewer.pk) == expected
+        notes = {note.pk: note for note in session_note_list(actor=viewer).select_related("client")}
+        rows = list(session_note_list_rows(session_note_list(actor=viewer)))
+        assert len(rows) == len(notes) == 2
+        for row in rows:
+            expected = SessionNoteSerializer(notes[row["id"]], context={"request": request}).data
+            assert session_note_list_item(row, viewer_id=viewer.pk) == expected

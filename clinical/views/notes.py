@@ -13,7 +13,7 @@ from rest_framework.response import Response
 
 from clinical.filters import SessionNoteFilter
 from clinical.models import SessionNote
-from clinical.selectors.notes import session_note_get, session_note_list
+from clinical.selectors.notes import session_note_get, session_note_list, session_note_list_rows
 from clinical.serializers.notes import SessionNoteInputSerializer, SessionNoteSerializer, session_note_list_item
 from clinical.services.notes import (
     session_note_create,
@@ -94,13 +94,15 @@ class SessionNoteViewSet(viewsets.GenericViewSet):
         return session_note_list(actor=self.request.user)
 
     def list(self, request):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        session_note_record_views(actor=request.user, notes=page, ip_address=client_ip(request))
-        return self.get_paginated_response([session_note_list_item(note, viewer_id=request.user.pk) for note in page])
+        page = self.paginate_queryset(session_note_list_rows(self.filter_queryset(self.get_queryset())))
+        session_note_record_views(
+            actor=request.user, shown=[(row["id"], row["client_id"]) for row in page], ip_address=client_ip(request)
+        )
+        return self.get_paginated_response([session_note_list_item(row, viewer_id=request.user.pk) for row in page])
 
     def retrieve(self, request, pk=None):
         note = session_note_get(actor=request.user, note_id=pk)
-        session_note_record_views(actor=request.user, notes=[note], ip_address=client_ip(request))
+        session_note_record_views(actor=request.user, shown=[(note.pk, note.client_id)], ip_address=client_ip(request))
         return Response(self.get_serializer(note).data)
 
     def create(self, request):
