@@ -11,8 +11,8 @@ from clinical.tests.factories import (
     ResourceFactory,
 )
 from conftest import authenticated_client
+from practice.tests.concurrency import run_concurrently
 from practice.tests.factories import ClientFactory, TherapistFactory
-from scheduling.tests.test_no_show_concurrency import run_concurrently
 
 THREADS = 6
 

@@ -1,7 +1,5 @@
 """GET/PUT /api/clients/{id}/medical-history (seed #2): assigned therapists only, audited."""
 
-import threading
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -11,6 +9,7 @@ from clinical.tests.factories import MedicalHistoryFactory
 from conftest import authenticated_client
 from practice.models import AuditEvent
 from practice.services.audit import audit_seal
+from practice.tests.concurrency import run_concurrently
 from practice.tests.factories import ClientFactory
 
 pytestmark = pytest.mark.django_db
@@ -190,23 +189,12 @@ def test_query_count_is_constant(api, client_record, django_assert_max_num_queri
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_first_writes_create_one_history(practice, therapist, client_record):
-    barrier = threading.Barrier(4)
-    statuses = []
+    callers = [authenticated_client(therapist) for _ in range(4)]
 
-    def write(allergy):
-        try:
-            api = authenticated_client(therapist)
-            barrier.wait()
-            statuses.append(api.put(url(client_record), {"allergies": [allergy]}, format="json").status_code)
-        finally:
-            connection.close()
+    def write(index):
+        return callers[index].put(url(client_record), {"allergies": [f"A{index}"]}, format="json").status_code
 
-    threads = [threading.Thread(target=write, args=(f"A{i}",)) for i in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert statuses == [200] * 4
+    assert run_concurrently(write, 4) == [200] * 4
     assert MedicalHistory.objects.filter(client=client_record).count() == 1
     actions = sorted(AuditEvent.objects.values_list("action", flat=True))
     assert actions == ["create", "update", "update", "update"]

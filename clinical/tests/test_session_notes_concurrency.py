@@ -5,7 +5,7 @@ import pytest
 from clinical.models import SessionNoteVersion
 from clinical.tests.factories import SessionNoteFactory
 from conftest import authenticated_client
-from scheduling.tests.test_no_show_concurrency import run_concurrently
+from practice.tests.concurrency import run_concurrently
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 

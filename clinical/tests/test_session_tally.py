@@ -12,10 +12,10 @@ from django.db import transaction
 
 from clinical.models import Session, SessionTally
 from clinical.tests.factories import SessionFactory
+from practice.tests.concurrency import run_concurrently
 from practice.tests.factories import ClientFactory, PracticeFactory, TherapistFactory
 from scheduling.models import Appointment
 from scheduling.tests.factories import AppointmentFactory
-from scheduling.tests.test_no_show_concurrency import run_concurrently
 
 COMPLETED = Session.Status.COMPLETED
 IN_PROGRESS = Session.Status.IN_PROGRESS

@@ -2,14 +2,12 @@
 a double click): the appointment row lock and the one-session-per-appointment rule let
 exactly one through."""
 
-import threading
-
 import pytest
-from django.db import connection
 
 from clinical.models import Session
 from conftest import authenticated_client
 from practice.models import AuditEvent
+from practice.tests.concurrency import run_concurrently
 from practice.tests.factories import ClientFactory, PracticeFactory, TherapistFactory
 from scheduling.tests.factories import AppointmentFactory
 
@@ -23,27 +21,15 @@ def test_concurrent_starts_of_one_appointment_exactly_one_wins():
     therapist = TherapistFactory(practice=practice)
     client = ClientFactory(practice=practice, therapists=[therapist])
     appointment = AppointmentFactory(therapist=therapist, client=client)
-    barrier = threading.Barrier(THREADS)
-    results: list[tuple[int, str]] = []
-    lock = threading.Lock()
+    callers = [authenticated_client(therapist) for _ in range(THREADS)]
 
-    def start(mood: int) -> None:
-        try:
-            api = authenticated_client(therapist)
-            barrier.wait()
-            response = api.post(
-                "/api/sessions/start", {"appointmentId": str(appointment.pk), "initialMood": mood}, format="json"
-            )
-            with lock:
-                results.append((response.status_code, response.json().get("code", "")))
-        finally:
-            connection.close()
+    def start(index: int) -> tuple[int, str]:
+        response = callers[index].post(
+            "/api/sessions/start", {"appointmentId": str(appointment.pk), "initialMood": index + 1}, format="json"
+        )
+        return response.status_code, response.json().get("code", "")
 
-    threads = [threading.Thread(target=start, args=(i + 1,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    results = run_concurrently(start, THREADS)
 
     assert sorted(status for status, _ in results) == [201] + [409] * (THREADS - 1)
     assert [code for _, code in results].count("session_already_started") == THREADS - 1

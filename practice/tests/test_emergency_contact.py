@@ -1,8 +1,6 @@
 """GET/PUT /api/clients/{id}/emergency-contact (seed #8): staff and assigned therapists,
 phone numbers in E.164, every request audited once."""
 
-import threading
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,6 +8,7 @@ from django.test.utils import CaptureQueriesContext
 from conftest import authenticated_client
 from practice.models import AuditEvent, EmergencyContact
 from practice.services.audit import audit_seal
+from practice.tests.concurrency import run_concurrently
 from practice.tests.factories import ClientFactory, EmergencyContactFactory
 
 pytestmark = pytest.mark.django_db
@@ -187,25 +186,12 @@ def test_query_counts(api, client_record, django_assert_max_num_queries):
 @pytest.mark.postgres_only
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_first_writes_create_one_contact(practice, therapist, staff, client_record):
-    barrier = threading.Barrier(4)
-    statuses = []
+    callers = [authenticated_client(user) for user in [therapist, staff] * 2]
 
-    def write(user, name):
-        try:
-            api = authenticated_client(user)
-            barrier.wait()
-            response = api.put(url(client_record), {"name": name, "phone": "+31612345678"}, format="json")
-            statuses.append(response.status_code)
-        finally:
-            connection.close()
+    def write(index):
+        body = {"name": f"Name {index}", "phone": "+31612345678"}
+        return callers[index].put(url(client_record), body, format="json").status_code
 
-    threads = [
-        threading.Thread(target=write, args=(user, f"Name {i}")) for i, user in enumerate([therapist, staff] * 2)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert statuses == [200] * 4
+    assert run_concurrently(write, 4) == [200] * 4
     assert EmergencyContact.objects.filter(client=client_record).count() == 1
     assert sorted(AuditEvent.objects.values_list("action", flat=True)) == ["create", "update", "update", "update"]

@@ -3,9 +3,9 @@
 import pytest
 
 from conftest import authenticated_client
+from practice.tests.concurrency import run_concurrently
 from practice.tests.photo_files import image_bytes
 from practice.tests.test_profile_photo import stored_files, upload
-from scheduling.tests.test_no_show_concurrency import run_concurrently
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 

@@ -1,19 +1,17 @@
 """Two tabs must not sign a therapist out: the grace window of refresh-token rotation; and
 logout ends the access token at once."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import jwt
 import pytest
 import time_machine
 from django.conf import settings
-from django.db import connection
 from django.utils import timezone
 from rest_framework.test import APIClient
 
 from practice.models import RefreshTokenRotation, RevokedTokenFamily
+from practice.tests.concurrency import run_concurrently
 from practice.tests.factories import TherapistFactory
 
 pytestmark = pytest.mark.django_db
@@ -156,18 +154,12 @@ def test_logout_clears_the_cookie_with_the_configured_attributes(user, settings)
 @pytest.mark.django_db(transaction=True)
 def test_ten_tabs_refreshing_at_once_all_stay_signed_in(user):
     tokens = _login()
-    barrier = threading.Barrier(TABS)
 
     def tab(_):
-        try:
-            barrier.wait()
-            response = _refresh(tokens["refreshToken"])
-            return response.status_code, response.json().get("refreshToken"), response.json().get("accessToken")
-        finally:
-            connection.close()
+        response = _refresh(tokens["refreshToken"])
+        return response.status_code, response.json().get("refreshToken"), response.json().get("accessToken")
 
-    with ThreadPoolExecutor(max_workers=TABS) as pool:
-        results = list(pool.map(tab, range(TABS)))
+    results = run_concurrently(tab, TABS)
 
     assert [status for status, *_ in results] == [200] * TABS
     assert len({(refresh, access) for _, refresh, access in results}) == 1  # one successor pair

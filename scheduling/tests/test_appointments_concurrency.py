@@ -1,14 +1,13 @@
 """Double booking under real concurrency: PostgreSQL's exclusion constraint, not the
 service's check, is what holds when requests race."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from conftest import authenticated_client
+from practice.tests.concurrency import run_concurrently
 from practice.tests.factories import ClientFactory, PracticeFactory, TherapistFactory
 from scheduling.models import Appointment
 
@@ -22,34 +21,19 @@ def test_concurrent_bookings_of_one_slot_exactly_one_wins():
     therapist = TherapistFactory(practice=practice)
     clients = [ClientFactory(practice=practice, therapists=[therapist]) for _ in range(THREADS)]
     starts_at = (timezone.now() + timedelta(days=3)).replace(microsecond=0)
-    barrier = threading.Barrier(THREADS)
-    statuses: list[int] = []
-    codes: list[str] = []
-    lock = threading.Lock()
+    callers = [authenticated_client(therapist) for _ in range(THREADS)]
 
-    def book(index: int) -> None:
-        try:
-            api = authenticated_client(therapist)
-            body = {
-                "clientId": str(clients[index].pk),
-                # Different lengths, one shared start: every pair overlaps.
-                "startsAt": starts_at.isoformat(),
-                "endsAt": (starts_at + timedelta(minutes=30 + index)).isoformat(),
-            }
-            barrier.wait()
-            response = api.post("/api/appointments", body, format="json")
-            with lock:
-                statuses.append(response.status_code)
-                codes.append(response.json().get("code", ""))
-        finally:
-            connection.close()
+    def book(index: int) -> tuple[int, str]:
+        body = {
+            "clientId": str(clients[index].pk),
+            # Different lengths, one shared start: every pair overlaps.
+            "startsAt": starts_at.isoformat(),
+            "endsAt": (starts_at + timedelta(minutes=30 + index)).isoformat(),
+        }
+        response = callers[index].post("/api/appointments", body, format="json")
+        return response.status_code, response.json().get("code", "")
 
-    threads = [threading.Thread(target=book, args=(i,)) for i in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-
+    statuses, codes = zip(*run_concurrently(book, THREADS), strict=True)
     assert sorted(statuses) == [201] + [409] * (THREADS - 1)
     assert codes.count("appointment_overlap") == THREADS - 1
     assert Appointment.objects.filter(therapist=therapist).count() == 1

@@ -7,8 +7,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from conftest import authenticated_client
+from practice.tests.concurrency import run_concurrently
 from scheduling.models import Availability, AvailabilityDay, AvailabilitySlot
-from scheduling.tests.test_no_show_concurrency import run_concurrently
 
 pytestmark = pytest.mark.postgres_only
 

@@ -11,10 +11,10 @@ from django.core.management import CommandError, call_command
 from django.db import transaction
 
 from clinical.tests.factories import SessionFactory
+from practice.tests.concurrency import run_concurrently
 from practice.tests.factories import ClientFactory, PracticeFactory, TherapistFactory
 from scheduling.models import Appointment, CompletedAppointmentTally
 from scheduling.tests.factories import AppointmentFactory
-from scheduling.tests.test_no_show_concurrency import run_concurrently
 
 COMPLETED = Appointment.Status.COMPLETED
 

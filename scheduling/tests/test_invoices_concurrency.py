@@ -8,9 +8,9 @@ from django.utils import timezone
 
 from clinical.tests.factories import SessionFactory
 from conftest import authenticated_client
+from practice.tests.concurrency import run_concurrently
 from scheduling.models import Invoice, InvoiceNumberCounter
 from scheduling.tests.factories import SessionRateFactory
-from scheduling.tests.test_no_show_concurrency import run_concurrently
 
 pytestmark = [pytest.mark.postgres_only, pytest.mark.django_db(transaction=True)]
 

@@ -1,18 +1,17 @@
 """Concurrency on PostgreSQL: real threads, each with its own database connection."""
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.mail.backends.base import BaseEmailBackend
-from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
 from conftest import authenticated_client
 from practice.models import AuditEvent
+from practice.tests.concurrency import run_concurrently
 from practice.tests.factories import ClientFactory, StaffFactory
 from scheduling.models import NoShowPolicy, NoShowRecord, Notification
 from scheduling.services.notifications import notifications_send_due
@@ -33,20 +32,6 @@ class RecordingEmailBackend(BaseEmailBackend):
         with self.lock:
             self.sent.extend(message.subject for message in email_messages)
         return len(email_messages)
-
-
-def run_concurrently(task, count: int) -> list:
-    barrier = threading.Barrier(count)
-
-    def worker(index):
-        try:
-            barrier.wait()
-            return task(index)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(worker, range(count)))
 
 
 def test_concurrent_requests_record_exactly_one_no_show_and_one_fee(practice, therapist, client_record):
