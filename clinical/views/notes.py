@@ -94,7 +94,9 @@ class SessionNoteViewSet(viewsets.GenericViewSet):
         return session_note_list(actor=self.request.user)
 
     def list(self, request):
-        page = self.paginate_queryset(session_note_list_rows(self.filter_queryset(self.get_queryset())))
+        notes = self.filter_queryset(self.get_queryset())
+        # The page is read as rows with the clients' names; the total is counted on the notes alone.
+        page = self.paginator.paginate_queryset(session_note_list_rows(notes), request, view=self, count=notes)
         session_note_record_views(
             actor=request.user, shown=[(row["id"], row["client_id"]) for row in page], ip_address=client_ip(request)
         )
