@@ -226,6 +226,7 @@ ENDPOINTS = [
         "GET /api/therapist/session-notes?limit=50",
         "/api/therapist/session-notes?limit=50",
         "baseline_session_notes",
+        explain=True,
     ),
     _list("surveys", "GET /api/surveys?limit=50", "/api/surveys?limit=50", "baseline_surveys"),
     Endpoint(
