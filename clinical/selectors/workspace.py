@@ -55,6 +55,35 @@ def therapist_client_list(*, actor: User) -> QuerySet[Client]:
     return _with_session_figures(qs, actor=actor).order_by("last_name", "first_name", "id")
 
 
+#: What a listed client shows (``therapist_client_list_item``), by the key of its row:
+#: the client's columns and the annotations of ``therapist_client_list``.
+THERAPIST_CLIENT_ROW_FIELDS = (
+    "id",
+    "first_name",
+    "last_name",
+    "email",
+    "phone_text",
+    "date_of_birth",
+    "status",
+    "urgency_level",
+    "help_requests",
+    "profile_photo_url",
+    "total_sessions",
+    "last_session_at",
+    "next_session_at",
+    "practice_timezone",
+    "created_at",
+    "updated_at",
+)
+
+
+def therapist_client_list_rows(clients: QuerySet[Client]) -> QuerySet[dict]:
+    """A page of ``clients`` (``therapist_client_list``'s) as plain rows of
+    ``THERAPIST_CLIENT_ROW_FIELDS``: the same statement, without a Client built for each
+    row only to read these fields once."""
+    return clients.values(*THERAPIST_CLIENT_ROW_FIELDS)
+
+
 def therapist_client_profile_get(*, actor: User, client_id: UUID) -> Client:
     """One assigned client for the profile page: contact, emergency contact and medical
     history joined, active goals prefetched, session figures annotated, and whether an

@@ -9,7 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clinical.models import Survey
-from clinical.selectors.workspace import therapist_client_list
+from clinical.selectors.workspace import therapist_client_list, therapist_client_list_rows
 from clinical.serializers.workspace import TherapistClientSerializer, therapist_client_list_item
 from clinical.tests.factories import (
     MedicalHistoryFactory,
@@ -68,11 +68,12 @@ def test_list_items_equal_the_serializer_payload(therapist, other_therapist, pra
     AppointmentFactory(therapist=therapist, client=shared, starts_at=NOW + timedelta(days=2))
     request = rf.get("/api/therapist/clients")
     request.user = therapist
-    clients = list(therapist_client_list(actor=therapist))
-    assert len(clients) == 2
-    for client in clients:
-        expected = TherapistClientSerializer(client, context={"request": request}).data
-        assert therapist_client_list_item(client, therapist_id=therapist.pk) == expected
+    clients = {client.pk: client for client in therapist_client_list(actor=therapist)}
+    rows = list(therapist_client_list_rows(therapist_client_list(actor=therapist)))
+    assert len(rows) == len(clients) == 2
+    for row in rows:
+        expected = TherapistClientSerializer(clients[row["id"]], context={"request": request}).data
+        assert therapist_client_list_item(row, therapist_id=therapist.pk) == expected
 
 
 def test_list_query_count_is_constant(api, therapist, practice):

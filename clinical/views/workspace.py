@@ -9,7 +9,7 @@ from practice.api.permissions import IsTherapist
 from practice.api.request import client_ip
 from practice.models import Client
 
-from ..selectors.workspace import therapist_client_list
+from ..selectors.workspace import therapist_client_list, therapist_client_list_rows
 from ..serializers.workspace import (
     TherapistClientProfileSerializer,
     TherapistClientSerializer,
@@ -50,8 +50,8 @@ class TherapistClientViewSet(viewsets.ReadOnlyModelViewSet):
         return therapist_client_list(actor=self.request.user)
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
-        return self.get_paginated_response([therapist_client_list_item(c, therapist_id=request.user.pk) for c in page])
+        page = self.paginate_queryset(therapist_client_list_rows(self.filter_queryset(self.get_queryset())))
+        return self.get_paginated_response([therapist_client_list_item(r, therapist_id=request.user.pk) for r in page])
 
     def retrieve(self, request, client_id=None):
         client = therapist_client_profile_record_view(
