@@ -10,14 +10,14 @@ import datetime
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import connection
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from practice.errors import NotFoundError
 from practice.models import Client, User
-from practice.selectors import client_clinical_filter, client_clinical_queryset, client_get
+from practice.selectors import client_clinical_queryset, client_get
 
 from .. import scoring
 from ..models import Survey, SurveyAssignment, SurveyResponse
@@ -31,28 +31,68 @@ def survey_visible_queryset(*, actor: User) -> QuerySet[Survey]:
     return qs.filter(is_practice_wide=True)
 
 
-def _count_of(queryset: QuerySet) -> Coalesce:
-    counted = queryset.order_by().values("survey_id").annotate(n=Count("pk")).values("n")
-    return Coalesce(Subquery(counted, output_field=IntegerField()), Value(0))
-
-
-def _with_counts(qs: QuerySet[Survey], *, actor: User) -> QuerySet[Survey]:
-    # Correlated counts rather than joins: two joined to-many counts would multiply. Each
-    # joins the client rule rather than nesting the clients' query: the same rows, and
-    # about a millisecond less for Django to build and compile.
-    mine = client_clinical_filter(actor=actor, through="client")
-    assigned = SurveyAssignment.objects.filter(mine, survey_id=OuterRef("pk")).exclude(
-        status=SurveyAssignment.Status.CANCELLED
+# Both counts of a page of surveys in one statement. As correlated subqueries of the page's
+# query, compiling them cost Django most of the list's read (4.2 of 5.5 ms for a page of
+# nine). The clients are ``client_clinical_filter``'s: of the actor's practice and
+# assigned to the actor.
+_COUNTS_SQL = """
+    WITH mine AS (
+        SELECT assigned.client_id FROM {client_therapists} assigned
+        JOIN {client} client ON client.id = assigned.client_id
+        WHERE assigned.user_id = %(actor)s AND client.practice_id = %(practice)s
     )
-    responses = SurveyResponse.objects.filter(mine, survey_id=OuterRef("pk"))
-    return qs.annotate(assigned_count=_count_of(assigned), response_count=_count_of(responses))
+    SELECT survey_id, 'assigned', COUNT(*) FROM {assignment}
+    WHERE survey_id IN ({surveys}) AND status <> %(cancelled)s AND client_id IN (SELECT client_id FROM mine)
+    GROUP BY survey_id
+    UNION ALL
+    SELECT survey_id, 'responded', COUNT(*) FROM {response}
+    WHERE survey_id IN ({surveys}) AND client_id IN (SELECT client_id FROM mine)
+    GROUP BY survey_id
+"""
+
+
+def survey_add_counts(*, actor: User, surveys: list[Survey]) -> list[Survey]:
+    """Set ``assigned_count`` (open and completed assignments) and ``response_count`` on
+    each of ``surveys``, both over the clients assigned to the actor (staff: none, so 0).
+    One statement whatever the number of surveys; none for staff or no surveys."""
+    for survey in surveys:
+        survey.assigned_count = survey.response_count = 0
+    if not surveys or not actor.is_therapist:
+        return surveys
+    uuid = Survey._meta.pk
+    params = {
+        "actor": uuid.get_db_prep_value(actor.pk, connection),
+        "practice": uuid.get_db_prep_value(actor.practice_id, connection),
+        "cancelled": SurveyAssignment.Status.CANCELLED.value,
+    }
+    by_id = {survey.pk: survey for survey in surveys}
+    placeholders = []
+    for n, survey_id in enumerate(by_id):
+        params[f"survey{n}"] = uuid.get_db_prep_value(survey_id, connection)
+        placeholders.append(f"%(survey{n})s")
+    sql = _COUNTS_SQL.format(
+        client_therapists=Client.therapists.through._meta.db_table,
+        client=Client._meta.db_table,
+        assignment=SurveyAssignment._meta.db_table,
+        response=SurveyResponse._meta.db_table,
+        surveys=", ".join(placeholders),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    for survey_id, counted, number in rows:
+        survey = by_id[uuid.to_python(survey_id)]
+        if counted == "assigned":
+            survey.assigned_count = number
+        else:
+            survey.response_count = number
+    return surveys
 
 
 def survey_list(*, actor: User) -> QuerySet[Survey]:
-    """The actor's surveys, the standard instruments first, then the newest. Each carries
-    ``assigned_count`` (open and completed assignments) and ``response_count``, both over
-    the clients assigned to the actor. One statement."""
-    return _with_counts(survey_visible_queryset(actor=actor), actor=actor).order_by(
+    """The actor's surveys, the standard instruments first, then the newest. A page of
+    them gets its counts from ``survey_add_counts``."""
+    return survey_visible_queryset(actor=actor).order_by(
         "-is_standard",
         "-instrument",
         "-created_at",
@@ -61,11 +101,12 @@ def survey_list(*, actor: User) -> QuerySet[Survey]:
 
 
 def survey_get(*, actor: User, survey_id: UUID) -> Survey:
-    """One survey the actor may see, with its counts; anything else is a 404."""
-    survey = _with_counts(survey_visible_queryset(actor=actor), actor=actor).filter(pk=survey_id).first()
+    """One survey the actor may see, with its counts (``survey_add_counts``); anything
+    else is a 404."""
+    survey = survey_visible_queryset(actor=actor).filter(pk=survey_id).first()
     if survey is None:
         raise NotFoundError(message=gettext("Survey not found."))
-    return survey
+    return survey_add_counts(actor=actor, surveys=[survey])[0]
 
 
 def survey_response_list(*, actor: User, survey_id: UUID) -> tuple[Survey, QuerySet[SurveyResponse]]:

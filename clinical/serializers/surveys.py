@@ -147,7 +147,7 @@ def _question_item(question: dict) -> dict:
 def survey_list_item(survey: Survey) -> dict:
     """``SurveySerializer``'s payload, built directly for the surveys list (DRF builds a
     fresh set of fields for each survey and each of its questions, most of the list's
-    cost); ``survey`` carries the counts of ``clinical.selectors.surveys.survey_list``.
+    cost); ``survey`` carries the counts of ``clinical.selectors.surveys.survey_add_counts``.
     ``SurveySerializer`` stays the contract and the schema; a test keeps the two identical."""
     return {
         "id": str(survey.pk),

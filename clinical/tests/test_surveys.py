@@ -119,8 +119,19 @@ def test_counts_cover_only_the_callers_clients(api, practice, therapist, other_t
     SurveyAssignmentFactory(
         survey=shared, client=client_record, assigned_by=therapist, status=SurveyAssignment.Status.CANCELLED
     )
+    SurveyResponseFactory(survey=shared, client=client_record, entered_by=therapist)
     data = api.get(f"/api/surveys/{shared.pk}").json()["data"]
-    assert (data["assignedCount"], data["responseCount"]) == (0, 0)
+    assert (data["assignedCount"], data["responseCount"]) == (0, 1)
+    (listed,) = [s for s in api.get("/api/surveys").json()["data"]["surveys"] if s["id"] == str(shared.pk)]
+    assert (listed["assignedCount"], listed["responseCount"]) == (0, 1)
+
+
+def test_staff_counts_are_zero(staff_api, practice, therapist, client_record):
+    shared = SurveyFactory(practice=practice, created_by=therapist, is_practice_wide=True)
+    SurveyAssignmentFactory(survey=shared, client=client_record, assigned_by=therapist)
+    SurveyResponseFactory(survey=shared, client=client_record, entered_by=therapist)
+    (listed,) = [s for s in staff_api.get("/api/surveys").json()["data"]["surveys"] if s["id"] == str(shared.pk)]
+    assert (listed["assignedCount"], listed["responseCount"]) == (0, 0)
 
 
 def test_the_assign_and_responses_pages_read_one_survey(api, practice):
@@ -158,12 +169,12 @@ def test_the_list_runs_a_constant_number_of_queries(api, practice, therapist, cl
     with CaptureQueriesContext(connection) as large:
         assert len(api.get("/api/surveys").json()["data"]["surveys"]) == 18
     assert len(small) == len(large)
-    # The user and the page: a page shorter than the limit needs no COUNT.
-    assert len(data_statements(large)) == 2
+    # The user, the page and its counts: a page shorter than the limit needs no COUNT.
+    assert len(data_statements(large)) == 3
 
 
 def test_list_items_equal_the_serializer_payload(api, practice, therapist, client_record):
-    from clinical.selectors.surveys import survey_list
+    from clinical.selectors.surveys import survey_add_counts, survey_list
     from clinical.serializers.surveys import SurveySerializer, survey_list_item
 
     survey = SurveyFactory(practice=practice, created_by=therapist, is_template=True)
@@ -171,7 +182,7 @@ def test_list_items_equal_the_serializer_payload(api, practice, therapist, clien
     SurveyResponseFactory(survey=survey, client=client_record, entered_by=therapist)
     SurveyResponseFactory(survey=_phq9(practice), client=client_record, entered_by=therapist, answers=[],
                           instrument="phq9", total_score=5, severity="mild")  # fmt: skip
-    listed = list(survey_list(actor=therapist))
+    listed = survey_add_counts(actor=therapist, surveys=list(survey_list(actor=therapist)))
     assert {s.instrument for s in listed} == {"phq9", "gad7", ""}  # the scored instruments and a custom one
     assert any(s.response_count for s in listed) and any(s.assigned_count for s in listed)
     for item in listed:
