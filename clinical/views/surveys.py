@@ -11,7 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from practice.api.envelope import envelope
-from practice.api.pagination import PagePagination
+from practice.api.pagination import keyed_pagination
 from practice.api.request import client_ip
 from practice.api.serializers import CamelCaseFieldsMixin, ErrorEnvelopeSerializer
 
@@ -35,33 +35,6 @@ VISIBILITY = (
     "A survey is visible to its author, or to every therapist of the practice when practice-wide (the "
     "PHQ-9 and GAD-7 always are); staff see the practice-wide ones; anything else is a 404."
 )
-
-
-class KeyedPagination(PagePagination):
-    """The page envelope with the list under one key of ``data`` (``data.surveys``), the
-    shape the survey pages read."""
-
-    key = "items"
-
-    def get_envelope(self, data):
-        return super().get_envelope({self.key: data})
-
-    def get_paginated_response_schema(self, schema):
-        envelope_schema = super().get_paginated_response_schema(schema)
-        envelope_schema["properties"]["data"] = {
-            "type": "object",
-            "required": [self.key],
-            "properties": {self.key: schema},
-        }
-        return envelope_schema
-
-
-class SurveyPagination(KeyedPagination):
-    key = "surveys"
-
-
-class SurveyResponsePagination(KeyedPagination):
-    key = "responses"
 
 
 class SurveyDeletedSerializer(CamelCaseFieldsMixin, serializers.Serializer):
@@ -113,14 +86,15 @@ class SurveyDeletedSerializer(CamelCaseFieldsMixin, serializers.Serializer):
 class SurveyViewSet(viewsets.GenericViewSet):
     queryset = Survey.objects.none()  # the real one comes from the selector, per caller
     serializer_class = SurveySerializer
-    pagination_class = SurveyPagination
+    pagination_class = keyed_pagination("surveys")
     filterset_class = None
     lookup_value_converter = "uuid"
     throttle_scope = "api"
 
     def list(self, request):
         page = self.paginate_queryset(selectors.survey_list(actor=request.user))
-        return self.get_paginated_response([survey_list_item(survey) for survey in page])
+        surveys = selectors.survey_add_counts(actor=request.user, surveys=page)
+        return self.get_paginated_response([survey_list_item(survey) for survey in surveys])
 
     def retrieve(self, request, pk):
         return Response(SurveySerializer(selectors.survey_get(actor=request.user, survey_id=pk)).data)
@@ -190,7 +164,7 @@ class SurveyViewSet(viewsets.GenericViewSet):
         detail=True,
         methods=["get", "post"],
         filterset_class=None,
-        pagination_class=SurveyResponsePagination,
+        pagination_class=keyed_pagination("responses"),
         throttle_scope="clinical",
     )
     def responses(self, request, pk=None):
