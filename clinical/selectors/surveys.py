@@ -10,11 +10,11 @@ import datetime
 from dataclasses import dataclass
 from uuid import UUID
 
-from django.db import connection
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from practice.db.statements import db_value, fetch, in_list
 from practice.errors import NotFoundError
 from practice.models import Client, User
 from practice.selectors import client_clinical_queryset, client_get
@@ -59,33 +59,24 @@ def survey_add_counts(*, actor: User, surveys: list[Survey]) -> list[Survey]:
         survey.assigned_count = survey.response_count = 0
     if not surveys or not actor.is_therapist:
         return surveys
-    uuid = Survey._meta.pk
     params = {
-        "actor": uuid.get_db_prep_value(actor.pk, connection),
-        "practice": uuid.get_db_prep_value(actor.practice_id, connection),
+        "actor": db_value(User._meta.pk, actor.pk),
+        "practice": db_value(Client._meta.get_field("practice"), actor.practice_id),
         "cancelled": SurveyAssignment.Status.CANCELLED.value,
     }
     by_id = {survey.pk: survey for survey in surveys}
-    placeholders = []
-    for n, survey_id in enumerate(by_id):
-        params[f"survey{n}"] = uuid.get_db_prep_value(survey_id, connection)
-        placeholders.append(f"%(survey{n})s")
     sql = _COUNTS_SQL.format(
         client_therapists=Client.therapists.through._meta.db_table,
         client=Client._meta.db_table,
         assignment=SurveyAssignment._meta.db_table,
         response=SurveyResponse._meta.db_table,
-        surveys=", ".join(placeholders),
+        surveys=in_list(params, "survey", Survey._meta.pk, by_id),
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        rows = cursor.fetchall()
-    for survey_id, counted, number in rows:
-        survey = by_id[uuid.to_python(survey_id)]
+    for survey_id, counted, number in fetch(sql, params, [Survey._meta.pk, None, None]):
         if counted == "assigned":
-            survey.assigned_count = number
+            by_id[survey_id].assigned_count = number
         else:
-            survey.response_count = number
+            by_id[survey_id].response_count = number
     return surveys
 
 
