@@ -2,24 +2,23 @@
 and one client's profile. Clinical figures count only the caller's own sessions (SPEC §3:
 a therapist sees their own sessions), the same visibility as the session list."""
 
+from collections.abc import Sequence
 from uuid import UUID
 
 from django.db.models import (
     CharField,
     Exists,
     F,
-    Min,
     OuterRef,
     Prefetch,
     QuerySet,
-    Subquery,
-    Value,
 )
-from django.db.models.functions import Cast, Coalesce
+from django.db.models.functions import Cast
 from django.utils import timezone
 from django.utils.translation import gettext
 
 from clinical.models import SessionTally, TherapyGoal
+from practice.db.statements import db_value, fetch, in_list
 from practice.errors import NotFoundError
 from practice.models import Client, User
 from practice.selectors import client_clinical_queryset
@@ -28,35 +27,76 @@ from scheduling.models import Appointment
 UPCOMING_STATUSES = (Appointment.Status.SCHEDULED, Appointment.Status.CONFIRMED)
 
 
-def _with_session_figures(qs: QuerySet[Client], *, actor: User) -> QuerySet[Client]:
-    """Annotate each client with the actor's completed sessions with them (count and the
-    latest start, from the pair's ``SessionTally`` row: one index read, whatever the
-    history), the next upcoming appointment with the actor (correlated subqueries, so a
-    page is one query whatever its size) and the practice's time zone, for local dates
-    (``practice_timezone``: a column, not a Practice built for every client)."""
-    tally = SessionTally.objects.filter(therapist_id=actor.pk, client_id=OuterRef("pk"))
-    upcoming = Appointment.objects.filter(
-        client_id=OuterRef("pk"), therapist_id=actor.pk, status__in=UPCOMING_STATUSES, starts_at__gte=timezone.now()
-    ).order_by()
-    return qs.annotate(
-        total_sessions=Coalesce(Subquery(tally.values("completed")), Value(0)),
-        last_session_at=Subquery(tally.values("last_completed_at")),
-        next_session_at=Subquery(upcoming.values("client_id").annotate(first=Min("starts_at")).values("first")),
-        practice_timezone=F("practice__timezone"),
+# A therapist's session figures with each of a page of clients: the completed sessions
+# (count and the latest start, from the pair's SessionTally row: one index read, whatever
+# the history) and the next upcoming appointment. One statement for the page; as
+# correlated subqueries of the page's own query, Django took longer to compile them than
+# PostgreSQL to run the page.
+_FIGURES_SQL = """
+    SELECT client.id,
+           (SELECT completed FROM {tally} WHERE therapist_id = %(therapist)s AND client_id = client.id),
+           (SELECT last_completed_at FROM {tally} WHERE therapist_id = %(therapist)s AND client_id = client.id),
+           (SELECT MIN(starts_at) FROM {appointment}
+            WHERE client_id = client.id AND therapist_id = %(therapist)s
+              AND status IN ({upcoming}) AND starts_at >= %(now)s)
+    FROM {client} client
+    WHERE client.id IN ({clients})
+"""
+
+
+def therapist_session_figures(*, therapist: User, client_ids: Sequence[UUID]) -> dict[UUID, dict]:
+    """Per client: ``total_sessions`` (the therapist's completed sessions with them),
+    ``last_session_at`` (when the latest of those started) and ``next_session_at`` (the
+    start of the next scheduled or confirmed appointment with the therapist). Only the
+    caller's own sessions count (SPEC §3); the caller has already checked the clients are
+    theirs. One statement; none for no clients."""
+    if not client_ids:
+        return {}
+    starts_at = Appointment._meta.get_field("starts_at")
+    status = Appointment._meta.get_field("status")
+    params = {
+        "therapist": db_value(User._meta.pk, therapist.pk),
+        "now": db_value(starts_at, timezone.now()),
+    }
+    sql = _FIGURES_SQL.format(
+        tally=SessionTally._meta.db_table,
+        appointment=Appointment._meta.db_table,
+        client=Client._meta.db_table,
+        upcoming=in_list(params, "status", status, UPCOMING_STATUSES),
+        clients=in_list(params, "client", Client._meta.pk, client_ids),
     )
+    columns = [Client._meta.pk, None, SessionTally._meta.get_field("last_completed_at"), starts_at]
+    return {
+        client_id: {"total_sessions": completed or 0, "last_session_at": last, "next_session_at": upcoming}
+        for client_id, completed, last, upcoming in fetch(sql, params, columns)
+    }
+
+
+def therapist_client_rows_add_figures(*, therapist: User, rows: list[dict]) -> list[dict]:
+    """Add ``therapist_session_figures`` to each of a page of ``therapist_client_list_rows``."""
+    figures = therapist_session_figures(therapist=therapist, client_ids=[row["id"] for row in rows])
+    for row in rows:
+        row.update(figures[row["id"]])
+    return rows
 
 
 def therapist_client_list(*, actor: User) -> QuerySet[Client]:
-    """The therapist's assigned clients (staff: none), by name, with their session
-    figures, and the phone number as its stored E.164 text (``phone_text``; the parsed
-    field is left unloaded)."""
+    """The therapist's assigned clients (staff: none), by name, with the phone number as
+    its stored E.164 text (``phone_text``; the parsed field is left unloaded) and the
+    practice's time zone, for local dates (``practice_timezone``: a column, not a Practice
+    built for every client). A page of them gets its session figures from
+    ``therapist_client_rows_add_figures``."""
     phone_text = Cast("phone", output_field=CharField())
-    qs = client_clinical_queryset(actor=actor).annotate(phone_text=phone_text).defer("phone")
-    return _with_session_figures(qs, actor=actor).order_by("last_name", "first_name", "id")
+    return (
+        client_clinical_queryset(actor=actor)
+        .annotate(phone_text=phone_text, practice_timezone=F("practice__timezone"))
+        .defer("phone")
+        .order_by("last_name", "first_name", "id")
+    )
 
 
-#: What a listed client shows (``therapist_client_list_item``), by the key of its row:
-#: the client's columns and the annotations of ``therapist_client_list``.
+#: What a listed client's row holds: the client's columns and the annotations of
+#: ``therapist_client_list``; ``therapist_client_list_item`` also reads the figures.
 THERAPIST_CLIENT_ROW_FIELDS = (
     "id",
     "first_name",
@@ -68,9 +108,6 @@ THERAPIST_CLIENT_ROW_FIELDS = (
     "urgency_level",
     "help_requests",
     "profile_photo_url",
-    "total_sessions",
-    "last_session_at",
-    "next_session_at",
     "practice_timezone",
     "created_at",
     "updated_at",
@@ -86,8 +123,9 @@ def therapist_client_list_rows(clients: QuerySet[Client]) -> QuerySet[dict]:
 
 def therapist_client_profile_get(*, actor: User, client_id: UUID) -> Client:
     """One assigned client for the profile page: contact, emergency contact and medical
-    history joined, active goals prefetched, session figures annotated, and whether an
-    intake has taken place. Three queries; anyone but an assigned therapist gets a 404."""
+    history joined, active goals prefetched, whether an intake has taken place, and the
+    session figures (``therapist_session_figures``) as attributes. Three statements;
+    anyone but an assigned therapist gets a 404."""
     goals = TherapyGoal.objects.filter(status=TherapyGoal.Status.ACTIVE).order_by("created_at", "id")
     intake_done = Appointment.objects.filter(
         client_id=OuterRef("pk"), appointment_type=Appointment.Type.INTAKE, status=Appointment.Status.COMPLETED
@@ -96,9 +134,11 @@ def therapist_client_profile_get(*, actor: User, client_id: UUID) -> Client:
         client_clinical_queryset(actor=actor)
         .select_related("emergency_contact", "medical_history")
         .prefetch_related(Prefetch("therapy_goals", queryset=goals, to_attr="active_goals"))
-        .annotate(intake_completed=Exists(intake_done))
+        .annotate(intake_completed=Exists(intake_done), practice_timezone=F("practice__timezone"))
     )
-    client = _with_session_figures(qs, actor=actor).filter(pk=client_id).first()
+    client = qs.filter(pk=client_id).first()
     if client is None:
         raise NotFoundError(message=gettext("Client not found."))
+    for name, value in therapist_session_figures(therapist=actor, client_ids=[client.pk])[client.pk].items():
+        setattr(client, name, value)
     return client

@@ -9,7 +9,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from clinical.models import Survey
-from clinical.selectors.workspace import therapist_client_list, therapist_client_list_rows
+from clinical.selectors.workspace import (
+    therapist_client_list,
+    therapist_client_list_rows,
+    therapist_client_rows_add_figures,
+    therapist_session_figures,
+)
 from clinical.serializers.workspace import TherapistClientSerializer, therapist_client_list_item
 from clinical.tests.factories import (
     MedicalHistoryFactory,
@@ -48,6 +53,12 @@ def test_list_shows_own_clients_with_own_session_figures(api, therapist, other_t
     _completed_session(other_therapist, shared, datetime(2026, 3, 5, 9, 0, tzinfo=UTC))  # a colleague's
     upcoming = AppointmentFactory(therapist=therapist, client=shared, starts_at=NOW + timedelta(days=2))
     AppointmentFactory(therapist=therapist, client=shared, starts_at=NOW + timedelta(days=9))
+    # Not the next one: cancelled, already past, or a colleague's.
+    AppointmentFactory(
+        therapist=therapist, client=shared, starts_at=NOW + timedelta(days=1), status=Appointment.Status.CANCELLED
+    )
+    AppointmentFactory(therapist=therapist, client=shared, starts_at=NOW - timedelta(hours=3))
+    AppointmentFactory(therapist=other_therapist, client=shared, starts_at=NOW + timedelta(hours=5))
 
     response = api.get("/api/therapist/clients")
     assert response.status_code == 200
@@ -69,7 +80,11 @@ def test_list_items_equal_the_serializer_payload(therapist, other_therapist, pra
     request = rf.get("/api/therapist/clients")
     request.user = therapist
     clients = {client.pk: client for client in therapist_client_list(actor=therapist)}
+    for client_id, figures in therapist_session_figures(therapist=therapist, client_ids=list(clients)).items():
+        for name, value in figures.items():
+            setattr(clients[client_id], name, value)
     rows = list(therapist_client_list_rows(therapist_client_list(actor=therapist)))
+    rows = therapist_client_rows_add_figures(therapist=therapist, rows=rows)
     assert len(rows) == len(clients) == 2
     for row in rows:
         expected = TherapistClientSerializer(clients[row["id"]], context={"request": request}).data

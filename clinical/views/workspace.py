@@ -9,7 +9,11 @@ from practice.api.permissions import IsTherapist
 from practice.api.request import client_ip
 from practice.models import Client
 
-from ..selectors.workspace import therapist_client_list, therapist_client_list_rows
+from ..selectors.workspace import (
+    therapist_client_list,
+    therapist_client_list_rows,
+    therapist_client_rows_add_figures,
+)
 from ..serializers.workspace import (
     TherapistClientProfileSerializer,
     TherapistClientSerializer,
@@ -51,7 +55,8 @@ class TherapistClientViewSet(viewsets.ReadOnlyModelViewSet):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(therapist_client_list_rows(self.filter_queryset(self.get_queryset())))
-        return self.get_paginated_response([therapist_client_list_item(r, therapist_id=request.user.pk) for r in page])
+        rows = therapist_client_rows_add_figures(therapist=request.user, rows=page)
+        return self.get_paginated_response([therapist_client_list_item(r, therapist_id=request.user.pk) for r in rows])
 
     def retrieve(self, request, client_id=None):
         client = therapist_client_profile_record_view(
