@@ -33,7 +33,7 @@ def survey_visible_queryset(*, actor: User) -> QuerySet[Survey]:
 
 # Both counts of a page of surveys in one statement. As correlated subqueries of the page's
 # query, compiling them cost Django most of the list's read (4.2 of 5.5 ms for a page of
-# nine). The clients are ``client_clinical_filter``'s: of the actor's practice and
+# seven). The clients are ``client_clinical_filter``'s: of the actor's practice and
 # assigned to the actor.
 _COUNTS_SQL = """
     WITH mine AS (

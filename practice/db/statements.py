@@ -17,13 +17,15 @@ def db_value(field: Field, value):
 
 
 def in_list(params: dict, name: str, field: Field, values: Iterable) -> str:
-    """Add ``values`` to ``params`` (as ``name0``, ``name1``, ...) as values of ``field``,
-    and return their placeholders for ``IN (...)``: a list parameter (``= ANY``) is for
-    PostgreSQL only."""
+    """Add ``values`` (one at least: ``IN ()`` is no SQL) to ``params`` as ``name0``,
+    ``name1``, ... prepared as values of ``field``, and return their placeholders for
+    ``IN (...)``: a list parameter (``= ANY``) is for PostgreSQL only."""
     placeholders = []
     for n, value in enumerate(values):
         params[f"{name}{n}"] = db_value(field, value)
         placeholders.append(f"%({name}{n})s")
+    if not placeholders:
+        raise ValueError(f"No values for the IN list {name!r}.")
     return ", ".join(placeholders)
 
 

@@ -23,3 +23,8 @@ def test_values_go_in_and_come_back_as_the_fields_values(practice):
     rows = fetch(sql, params, [Client._meta.pk, created_at, None])
     assert rows == [(wanted.pk, wanted.created_at, wanted.first_name)]
     assert rows[0][1].utcoffset() is not None  # aware, as the ORM gives it
+
+
+def test_an_empty_in_list_is_refused_before_it_reaches_the_database():
+    with pytest.raises(ValueError, match="client"):
+        in_list({}, "client", Client._meta.pk, [])
