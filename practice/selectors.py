@@ -30,21 +30,11 @@ def client_visible_queryset(*, actor: User) -> QuerySet[Client]:
     return qs
 
 
-def client_clinical_filter(*, actor: User, through: str = "") -> Q:
-    """``client_clinical_queryset``'s rule as a filter, on the clients themselves or on a
-    relation to them (``through``: its name, as ``"client"``): for a query of related
-    rows that would otherwise nest the clients' query as a subquery."""
-    if not actor.is_therapist:
-        return Q(pk__in=[])
-    prefix = f"{through}__" if through else ""
-    return Q(**{f"{prefix}practice_id": actor.practice_id, f"{prefix}therapists": actor})
-
-
 def client_clinical_queryset(*, actor: User) -> QuerySet[Client]:
     """Clients whose clinical records the actor may read: only the assigned therapist(s)."""
     if not actor.is_therapist:
         return Client.objects.none()
-    return Client.objects.filter(client_clinical_filter(actor=actor))
+    return Client.objects.filter(practice_id=actor.practice_id, therapists=actor)
 
 
 def client_list(*, actor: User) -> QuerySet[Client]:

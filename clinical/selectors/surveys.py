@@ -33,7 +33,7 @@ def survey_visible_queryset(*, actor: User) -> QuerySet[Survey]:
 
 # Both counts of a page of surveys in one statement. With them as correlated subqueries,
 # building and compiling the page's query took Django 4.2 of the 5.5 ms the read cost (a
-# page of seven). The clients are ``client_clinical_filter``'s: of the actor's practice
+# page of seven). The clients are ``client_clinical_queryset``'s: of the actor's practice
 # and assigned to the actor.
 _COUNTS_SQL = """
     WITH mine AS (
