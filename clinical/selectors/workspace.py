@@ -72,6 +72,15 @@ def therapist_session_figures(*, therapist: User, client_ids: Sequence[UUID]) ->
     }
 
 
+def therapist_clients_add_figures(*, therapist: User, clients: list[Client]) -> list[Client]:
+    """Set ``therapist_session_figures`` as attributes of each of ``clients``."""
+    figures = therapist_session_figures(therapist=therapist, client_ids=[client.pk for client in clients])
+    for client in clients:
+        for name, value in figures[client.pk].items():
+            setattr(client, name, value)
+    return clients
+
+
 def therapist_client_rows_add_figures(*, therapist: User, rows: list[dict]) -> list[dict]:
     """Add ``therapist_session_figures`` to each of a page of ``therapist_client_list_rows``."""
     figures = therapist_session_figures(therapist=therapist, client_ids=[row["id"] for row in rows])
@@ -139,6 +148,4 @@ def therapist_client_profile_get(*, actor: User, client_id: UUID) -> Client:
     client = qs.filter(pk=client_id).first()
     if client is None:
         raise NotFoundError(message=gettext("Client not found."))
-    for name, value in therapist_session_figures(therapist=actor, client_ids=[client.pk])[client.pk].items():
-        setattr(client, name, value)
-    return client
+    return therapist_clients_add_figures(therapist=actor, clients=[client])[0]

@@ -13,7 +13,7 @@ from clinical.selectors.workspace import (
     therapist_client_list,
     therapist_client_list_rows,
     therapist_client_rows_add_figures,
-    therapist_session_figures,
+    therapist_clients_add_figures,
 )
 from clinical.serializers.workspace import TherapistClientSerializer, therapist_client_list_item
 from clinical.tests.factories import (
@@ -79,10 +79,8 @@ def test_list_items_equal_the_serializer_payload(therapist, other_therapist, pra
     AppointmentFactory(therapist=therapist, client=shared, starts_at=NOW + timedelta(days=2))
     request = rf.get("/api/therapist/clients")
     request.user = therapist
-    clients = {client.pk: client for client in therapist_client_list(actor=therapist)}
-    for client_id, figures in therapist_session_figures(therapist=therapist, client_ids=list(clients)).items():
-        for name, value in figures.items():
-            setattr(clients[client_id], name, value)
+    listed = therapist_clients_add_figures(therapist=therapist, clients=list(therapist_client_list(actor=therapist)))
+    clients = {client.pk: client for client in listed}
     rows = list(therapist_client_list_rows(therapist_client_list(actor=therapist)))
     rows = therapist_client_rows_add_figures(therapist=therapist, rows=rows)
     assert len(rows) == len(clients) == 2
